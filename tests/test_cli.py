@@ -1,0 +1,32 @@
+"The v2v_data console script end to end: it writes a data set that VideoFolder reads back, and demo videos."
+import torch
+from v2v.data import VideoFolder, SyntheticScenes, read_video
+
+
+def test_writes_a_dataset_that_reads_back(tmp_path, run, bin_dir):
+    out = tmp_path / 'set'
+    r = run(bin_dir / 'v2v_data', out, '--n_videos', '2', '--n_frames', '5', '--size', '32', '--width', '48', '--seed', '3')
+    assert 'wrote 2 clips' in r.stdout
+    assert (out / 'classes.txt').read_text().split() [0] == 'sky'
+    assert len(list((out / 'images' / 'clip0001').glob('*.png'))) == 5
+    vf = VideoFolder(out, n_frames=5)
+    ref = SyntheticScenes(2, 5, (32, 48), seed=3)[1]
+    item = vf[1]
+    assert torch.equal(item['label'], ref['label'])
+    assert (item['image'] - ref['image']).abs().max() <= 1 / 127.5 + 1e-6
+    assert (item['flow'][1:] - ref['flow'][1:]).abs().max() <= 1 / 128 + 1e-6
+
+
+def test_demo_video(tmp_path, run, bin_dir):
+    out = tmp_path / 'demo.mp4'
+    run(bin_dir / 'v2v_data', out, '--n_frames', '6', '--size', '32', '--input', 'pose', '--demo')
+    assert read_video(out).shape == (6, 3, 32, 128)
+    assert not list(tmp_path.glob('.*tmp*'))
+
+
+def test_bad_arguments_fail_clearly(tmp_path, run, bin_dir):
+    r = run(bin_dir / 'v2v_data', tmp_path / 'x', '--input', 'depth', '--demo', ok=False)
+    assert r.returncode != 0 and "'label', 'sketch', 'pose'" in r.stderr
+    r = run(bin_dir / 'v2v_data', tmp_path / 'odd.mp4', '--size', '33', '--demo', ok=False)
+    assert r.returncode != 0 and 'even' in r.stderr
+    assert not (tmp_path / 'odd.mp4').exists()
