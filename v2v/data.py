@@ -12,7 +12,7 @@ __all__ = ['CLASSES', 'PALETTE', 'SKY', 'BUILDING', 'VEGETATION', 'SIDEWALK', 'R
            'SyntheticScenes', 'atomic_path', 'write_flow_png', 'read_flow_png', 'write_video', 'read_video',
            'save_clip', 'write_dataset', 'VideoFolder', 'demo_panels', 'v2v_data']
 
-# %% ../nbs/00_data.ipynb #222e92d9
+# %% ../nbs/00_data.ipynb #72541353
 import json, math, os, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,7 @@ from torch.utils.data import Dataset
 from fastcore.script import call_parse
 from .flow import to_gray_u8, video_flow, flow_to_rgb
 
-# %% ../nbs/00_data.ipynb #a81c76e2
+# %% ../nbs/00_data.ipynb #10ba3f4e
 CLASSES = ('sky', 'building', 'vegetation', 'sidewalk', 'road', 'lane marking', 'car', 'person')
 
 PALETTE = torch.tensor([(70, 130, 180), (70, 70, 70), (107, 142, 35), (244, 35, 232),
@@ -31,7 +31,7 @@ PALETTE = torch.tensor([(70, 130, 180), (70, 70, 70), (107, 142, 35), (244, 35, 
 
 SKY, BUILDING, VEGETATION, SIDEWALK, ROAD, LANE, CAR, PERSON = range(8)
 
-# %% ../nbs/00_data.ipynb #20ae81a8
+# %% ../nbs/00_data.ipynb #57c77b28
 def smoothstep(e0, e1, x):
     "0 below e0, 1 above e1, a smooth cubic in between (e0, e1 may be tensors)."
     t = torch.as_tensor((x - e0) / (e1 - e0), dtype=torch.float32).clamp(0, 1)
@@ -45,7 +45,7 @@ def band_limit(period_px):
     "Amplitude factor fading out a pattern whose period, in pixels, is too short to render without aliasing."
     return smoothstep(4.0, 8.0, period_px)
 
-# %% ../nbs/00_data.ipynb #c4c48440
+# %% ../nbs/00_data.ipynb #37b443d0
 def wave_noise(u, v, rng, freq=1.0, px_per_unit=None, n=4):
     "Smooth noise in about [-1, 1]: `n` plane waves near `freq` cycles per unit, faded where they would alias."
     out = 0
@@ -55,7 +55,7 @@ def wave_noise(u, v, rng, freq=1.0, px_per_unit=None, n=4):
         out = out + (wave if px_per_unit is None else wave * band_limit(px_per_unit / f))
     return out * math.sqrt(2 / n)
 
-# %% ../nbs/00_data.ipynb #2fd74a12
+# %% ../nbs/00_data.ipynb #110d0dda
 @dataclass
 class Camera:
     "A pinhole camera sliding along the street (X) and bobbing in height; image rows/cols in pixels."
@@ -79,7 +79,7 @@ def plane_flow(cam, z, t, v=0.):
     m = cam.f / z
     return m * (cam.x(t) - cam.x(t - 1) - v), m * (cam.height(t - 1) - cam.height(t))
 
-# %% ../nbs/00_data.ipynb #c574fb08
+# %% ../nbs/00_data.ipynb #910c377b
 class Canvas:
     "Frame buffers of a clip, painted back to front: colour, class, surface id and backward flow."
     def __init__(self, t, h, w):
@@ -111,7 +111,7 @@ def mix(a, b, w):
     "Blend two (T, 3, H, W) colours with weight w (T, H, W) on b."
     return a + (b - a) * w[:, None]
 
-# %% ../nbs/00_data.ipynb #ba09cb99
+# %% ../nbs/00_data.ipynb #1919221a
 def valid_mask(sid, flow):
     "1 where pixel p of frame t shows a surface that frame t-1 shows at every bilinear neighbour of p + flow."
     t, h, w = sid.shape
@@ -130,7 +130,7 @@ def valid_mask(sid, flow):
         valid[k, 0] = ok.float()
     return valid
 
-# %% ../nbs/00_data.ipynb #0e41664b
+# %% ../nbs/00_data.ipynb #8d1d270c
 ZB, ZCURB, ZLANE = 16.0, 10.0, 4.0      # depths of the facades, the curb and the lane marking (world units)
 
 def paint_sky(cv, cam, t, xs, ys, rng):
@@ -192,7 +192,7 @@ def paint_ground(cv, cam, t, xs, ys, rng):
     dy = cam.f * (cam.height(t - 1) - hgt) / Zc
     cv.paint(mask, rgb.clamp(0, 1), cls, dx.expand(T, cam.h, cam.w), dy.expand(T, cam.h, cam.w))
 
-# %% ../nbs/00_data.ipynb #9f5819cc
+# %% ../nbs/00_data.ipynb #b95c2191
 def paint_tree(cv, cam, t, xs, ys, o, rng):
     X, Y, m = plane_coords(cam, o['z'], t, xs, ys)
     xl = X - o['x']
@@ -252,7 +252,7 @@ def paint_car(cv, cam, t, xs, ys, o, rng):
     cv.paint(mask, rgb.expand(len(t), 3, cam.h, cam.w), CAR, dx.expand(len(t), cam.h, cam.w), dy.expand(len(t), cam.h, cam.w),
              part=part, n_parts=3)
 
-# %% ../nbs/00_data.ipynb #eb886c38
+# %% ../nbs/00_data.ipynb #94c14130
 WALKER_JOINTS = ('head', 'neck', 'pelvis', 'elbow_far', 'wrist_far', 'knee_far', 'ankle_far',
                  'elbow_near', 'wrist_near', 'knee_near', 'ankle_near')
 
@@ -319,7 +319,7 @@ def paint_walker(cv, cam, t, xs, ys, o, rng):
         cv.paint(mask, rgb, PERSON, qx - xs, qy - ys)
     return js
 
-# %% ../nbs/00_data.ipynb #15be0d28
+# %% ../nbs/00_data.ipynb #19321071
 def pose_maps(js, h, w, sigma):
     "Joint and limb heat-maps (T, P, H, W) in [0, 1] from screen joints; P = joints + limbs."
     ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32), indexing='ij')
@@ -335,7 +335,7 @@ def pose_maps(js, h, w, sigma):
         maps.append(torch.exp(-(du ** 2 + v ** 2) / (2 * sigma ** 2)))
     return torch.stack(maps, 1)
 
-# %% ../nbs/00_data.ipynb #cdbe1f46
+# %% ../nbs/00_data.ipynb #db28c4e9
 FACADES = [(0.62, 0.33, 0.27), (0.80, 0.72, 0.58), (0.58, 0.58, 0.60), (0.86, 0.82, 0.72), (0.48, 0.38, 0.30), (0.70, 0.62, 0.52)]
 
 CAR_COLORS = [(0.75, 0.1, 0.1), (0.1, 0.25, 0.6), (0.85, 0.85, 0.85), (0.15, 0.15, 0.15), (0.9, 0.75, 0.1), (0.2, 0.5, 0.3)]
@@ -415,7 +415,7 @@ def render_scene(scene):
     cv.flow[0] = 0
     return dict(image=cv.rgb * 2 - 1, cls=cv.cls, sid=cv.sid, flow=cv.flow, valid=valid_mask(cv.sid, cv.flow), joints=joints)
 
-# %% ../nbs/00_data.ipynb #55a707ea
+# %% ../nbs/00_data.ipynb #0a72ef8b
 def one_hot(cls:torch.Tensor, # class-index maps (..., H, W)
             n_classes:int): # K
     "One-hot float maps (..., K, H, W) from class indices."
@@ -424,7 +424,7 @@ def one_hot(cls:torch.Tensor, # class-index maps (..., H, W)
         raise ValueError(f"class ids must be in [0, {n_classes - 1}], got [{int(cls.min())}, {int(cls.max())}]")
     return F.one_hot(cls.long(), n_classes).movedim(-1, -3).float()
 
-# %% ../nbs/00_data.ipynb #750c70fb
+# %% ../nbs/00_data.ipynb #e86f731d
 def label_to_rgb(label:torch.Tensor, # one-hot (..., K, H, W) or class indices (..., H, W)
                  palette=None): # (K, 3) uint8 colours; default: PALETTE
     "Colour label maps for display: (..., 3, H, W) in [-1, 1]."
@@ -433,7 +433,7 @@ def label_to_rgb(label:torch.Tensor, # one-hot (..., K, H, W) or class indices (
     if cls.numel() and cls.max() >= len(pal): raise ValueError(f"class {int(cls.max())} has no palette colour ({len(pal)} colours)")
     return pal.to(cls.device)[cls].movedim(-1, -3).float() / 127.5 - 1
 
-# %% ../nbs/00_data.ipynb #8fc2bfe1
+# %% ../nbs/00_data.ipynb #bcd49b43
 def sketch_from_frames(frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
                        low:int=50, high:int=120): # Canny thresholds
     "Edge maps (T, 1, H, W) in {0, 1}: Canny on the grey frames."
@@ -441,7 +441,7 @@ def sketch_from_frames(frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
     grey = to_gray_u8(frames)
     return torch.from_numpy(np.stack([cv2.Canny(g, low, high) for g in grey]))[:, None].float() / 255
 
-# %% ../nbs/00_data.ipynb #a499d342
+# %% ../nbs/00_data.ipynb #78a641c2
 class SyntheticScenes(Dataset):
     "Procedural street clips with exact backward flow; item = dict(label|sketch|pose, image, flow, valid)."
     inputs = ('label', 'sketch', 'pose')
@@ -473,7 +473,7 @@ class SyntheticScenes(Dataset):
         else: x = pose_maps(r['joints'], *self.size, sigma=max(1.0, 0.012 * self.size[0]))
         return {self.input: x, 'image': r['image'], 'flow': r['flow'], 'valid': r['valid']}
 
-# %% ../nbs/00_data.ipynb #d2cb26ec
+# %% ../nbs/00_data.ipynb #f102905e
 def atomic_path(path):
     "A temporary sibling of `path` to write to before `os.replace` moves it into place."
     path = Path(path)
@@ -488,7 +488,7 @@ def _write_png(path, arr):
     finally:
         if tmp.exists(): tmp.unlink()
 
-# %% ../nbs/00_data.ipynb #9cde679f
+# %% ../nbs/00_data.ipynb #1cb68f78
 def write_flow_png(path, flow:torch.Tensor, valid:torch.Tensor):
     "Write flow (2, H, W) and valid (1, H, W) as a KITTI 16-bit PNG."
     if flow.ndim != 3 or flow.shape[0] != 2 or valid.shape != (1, *flow.shape[1:]):
@@ -507,7 +507,7 @@ def read_flow_png(path):
     arr = torch.from_numpy(arr[..., ::-1].astype(np.float32)).permute(2, 0, 1)
     return (arr[:2] - 2 ** 15) / 64, (arr[2:] > 0).float()
 
-# %% ../nbs/00_data.ipynb #b77c26f4
+# %% ../nbs/00_data.ipynb #790764f9
 def _to_uint8(frames):
     "(T, 3, H, W) float in [-1, 1] or uint8 -> uint8 numpy (T, H, W, 3)."
     if frames.ndim != 4 or frames.shape[1] != 3: raise ValueError(f"frames must be (T, 3, H, W), got {tuple(frames.shape)}")
@@ -517,7 +517,7 @@ def _to_uint8(frames):
         frames = ((frames.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
     return frames.permute(0, 2, 3, 1).cpu().numpy()
 
-# %% ../nbs/00_data.ipynb #aa271289
+# %% ../nbs/00_data.ipynb #a5b3cd4b
 def write_video(path, # .mp4 (H.264) or .gif
                 frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
                 fps:float=10):
@@ -550,7 +550,7 @@ def _write_h264(path, arr, fps):
         for a in arr: out.mux(st.encode(av.VideoFrame.from_ndarray(a, format='rgb24')))
         out.mux(st.encode())
 
-# %% ../nbs/00_data.ipynb #69481c27
+# %% ../nbs/00_data.ipynb #3600bd7c
 def read_video(path, # a video file PyAV reads (mp4, avi, mkv, gif, ...)
                start:int=0, # first frame to return
                n_frames:int=None, # how many; default: to the end
@@ -578,7 +578,7 @@ def read_video(path, # a video file PyAV reads (mp4, avi, mkv, gif, ...)
     x = torch.from_numpy(np.stack(frames)).permute(0, 3, 1, 2).contiguous()
     return x if dtype == torch.uint8 else x.to(dtype) / 127.5 - 1
 
-# %% ../nbs/00_data.ipynb #6a7128ff
+# %% ../nbs/00_data.ipynb #4b58feba
 def save_clip(item:dict, # a SyntheticScenes item (label input)
               root, # data set folder
               name:str): # video name
@@ -601,7 +601,7 @@ def write_dataset(ds, root, prefix:str='clip'):
     for i in tqdm(range(len(ds)), desc=f'writing {root}', leave=False): save_clip(ds[i], root, f'{prefix}{i:04d}')
     return root
 
-# %% ../nbs/00_data.ipynb #5633bbeb
+# %% ../nbs/00_data.ipynb #30640bf3
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.webp')
 VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.gif')
 
@@ -624,7 +624,7 @@ def _read_image(path, mode):
         with Image.open(path) as im: return np.asarray(im.convert(mode))
     except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{path}: not a readable image ({e})") from None
 
-# %% ../nbs/00_data.ipynb #22b049ec
+# %% ../nbs/00_data.ipynb #e01dadb6
 class VideoFolder(Dataset):
     "Windows of `n_frames` from a folder of videos: dict(label|sketch, image, flow, valid), as SyntheticScenes."
     def __init__(self, root, # folder with images/ (and labels/, flow/)
@@ -722,7 +722,7 @@ class VideoFolder(Dataset):
             item[key] = self._resize(item[key], 'nearest')
         return item
 
-# %% ../nbs/00_data.ipynb #66c5eaea
+# %% ../nbs/00_data.ipynb #5174fc5a
 def demo_panels(item:dict):
     "Frames (T, 3, H, 4W): image | input | flow | valid, side by side."
     key = next(k for k in ('label', 'sketch', 'pose') if k in item)
@@ -730,7 +730,7 @@ def demo_panels(item:dict):
     inp = label_to_rgb(x) if key == 'label' else (x.amax(1, keepdim=True) * 2 - 1).expand(-1, 3, -1, -1)
     return torch.cat([item['image'], inp, flow_to_rgb(item['flow']), item['valid'].expand(-1, 3, -1, -1) * 2 - 1], -1)
 
-# %% ../nbs/00_data.ipynb #d6c0fe05
+# %% ../nbs/00_data.ipynb #4629fe08
 @call_parse
 def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
              n_videos:int=16, # clips to write

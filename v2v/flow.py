@@ -6,13 +6,13 @@
 __all__ = ['pixel_grid', 'check_flow', 'warp', 'color_wheel', 'flow_to_rgb', 'occlusion_mask', 'to_gray_u8', 'estimate_flow',
            'video_flow']
 
-# %% ../nbs/01_flow.ipynb #b939db81
+# %% ../nbs/01_flow.ipynb #4af71d7f
 import math
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-# %% ../nbs/01_flow.ipynb #40c0d650
+# %% ../nbs/01_flow.ipynb #1848e841
 def pixel_grid(h:int, # height
                w:int, # width
                device=None, dtype=torch.float32):
@@ -21,7 +21,7 @@ def pixel_grid(h:int, # height
                           torch.arange(w, device=device, dtype=dtype), indexing='ij')
     return torch.stack([j, i])
 
-# %% ../nbs/01_flow.ipynb #e5440c47
+# %% ../nbs/01_flow.ipynb #f5e3ef5e
 def check_flow(flow, like=None, name='flow'):
     "Raise a ValueError unless `flow` is a float `(B, 2, H, W)` tensor matching `like` `(B, C, H, W)`."
     if not torch.is_tensor(flow) or not flow.is_floating_point():
@@ -32,7 +32,7 @@ def check_flow(flow, like=None, name='flow'):
         raise ValueError(f"{name} {tuple(flow.shape)} does not match the frames {tuple(like.shape)}: "
                          f"expected ({like.shape[0]}, 2, {like.shape[-2]}, {like.shape[-1]})")
 
-# %% ../nbs/01_flow.ipynb #312e6a00
+# %% ../nbs/01_flow.ipynb #36385e52
 def warp(x:torch.Tensor, # frames (B, C, H, W)
          flow:torch.Tensor, # backward flow (B, 2, H, W) in pixels
          padding_mode:str='border'): # what is sampled outside the frame: 'border', 'zeros' or 'reflection'
@@ -46,7 +46,7 @@ def warp(x:torch.Tensor, # frames (B, C, H, W)
     grid = torch.stack([gx, gy], -1).to(x.dtype)
     return F.grid_sample(x, grid, mode='bilinear', padding_mode=padding_mode, align_corners=True)
 
-# %% ../nbs/01_flow.ipynb #2211aeff
+# %% ../nbs/01_flow.ipynb #afa64554
 def color_wheel():
     "The Middlebury flow colour wheel: (55, 3) RGB in [0, 1]."
     segs = [(15, (1, 0, 0), (1, 1, 0)), (6, (1, 1, 0), (0, 1, 0)), (4, (0, 1, 0), (0, 1, 1)),
@@ -55,7 +55,7 @@ def color_wheel():
             for n, a, b in segs]
     return torch.cat(cols).float()
 
-# %% ../nbs/01_flow.ipynb #8f772cd8
+# %% ../nbs/01_flow.ipynb #5fa43447
 def flow_to_rgb(flow:torch.Tensor, # (B, 2, H, W) or (2, H, W) flow in pixels
                 max_flow:float=None): # magnitude shown fully saturated; default: the largest in `flow`
     "Colour-code a flow field with the Middlebury wheel; returns (B, 3, H, W) or (3, H, W) in [-1, 1]."
@@ -78,14 +78,14 @@ def flow_to_rgb(flow:torch.Tensor, # (B, 2, H, W) or (2, H, W) flow in pixels
     out = col.permute(0, 3, 1, 2) * 2 - 1
     return out[0] if single else out
 
-# %% ../nbs/01_flow.ipynb #bcd465a2
+# %% ../nbs/01_flow.ipynb #b250eca5
 def _grad_sq(flow):
     "Squared flow gradient magnitude |grad u|^2 + |grad v|^2 by forward differences, (B, H, W)."
     dx = F.pad(flow[..., :, 1:] - flow[..., :, :-1], (0, 1, 0, 0))
     dy = F.pad(flow[..., 1:, :] - flow[..., :-1, :], (0, 0, 0, 1))
     return (dx.square() + dy.square()).sum(1)
 
-# %% ../nbs/01_flow.ipynb #d83cdb66
+# %% ../nbs/01_flow.ipynb #81c12c8e
 def occlusion_mask(flow_bwd:torch.Tensor, # backward flow t -> t-1, (B, 2, H, W), on frame t
                    flow_fwd:torch.Tensor, # forward flow t-1 -> t, (B, 2, H, W), on frame t-1
                    a1:float=0.01, a2:float=0.5, # consistency tolerance (relative, absolute in px^2)
@@ -100,7 +100,7 @@ def occlusion_mask(flow_bwd:torch.Tensor, # backward flow t -> t-1, (B, 2, H, W)
     if motion_boundaries: occ |= _grad_sq(flow_bwd) > 0.01 * flow_bwd.square().sum(1) + 0.002
     return occ[:, None].float()
 
-# %% ../nbs/01_flow.ipynb #a21acb22
+# %% ../nbs/01_flow.ipynb #3568d048
 def to_gray_u8(frames:torch.Tensor): # (B, 3, H, W) in [-1, 1] or uint8
     "Grey uint8 numpy images (B, H, W) for OpenCV."
     if frames.ndim != 4 or frames.shape[1] not in (1, 3):
@@ -110,7 +110,7 @@ def to_gray_u8(frames:torch.Tensor): # (B, 3, H, W) in [-1, 1] or uint8
     else: x = x[:, 0]
     return x.round().clamp(0, 255).to(torch.uint8).cpu().numpy()
 
-# %% ../nbs/01_flow.ipynb #975274cd
+# %% ../nbs/01_flow.ipynb #07aaea9a
 def estimate_flow(frames:torch.Tensor, # frames t, (B, 3, H, W) in [-1, 1] or uint8
                   prev:torch.Tensor, # frames t-1, same shape
                   method:str='dis'): # 'dis' (fast, accurate) or 'farneback'
@@ -127,7 +127,7 @@ def estimate_flow(frames:torch.Tensor, # frames t, (B, 3, H, W) in [-1, 1] or ui
         out.append(torch.from_numpy(f).permute(2, 0, 1))
     return torch.stack(out).to(frames.device)
 
-# %% ../nbs/01_flow.ipynb #fb3bde3e
+# %% ../nbs/01_flow.ipynb #60a18b44
 def video_flow(video:torch.Tensor, # clip (T, 3, H, W) in [-1, 1] or uint8
                method:str='dis'): # estimator, see `estimate_flow`
     "Estimated backward flow (T, 2, H, W) and valid map (T, 1, H, W) for a clip."
