@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .layers import ConvBlock, sn, SeparableAttention
-from .flow import warp
+from .flow import warp, check_shape
 
 # %% ../nbs/04_discriminators.ipynb #5c07ed48
 class PatchDiscriminator(nn.Module):
@@ -32,20 +32,9 @@ class PatchDiscriminator(nn.Module):
         return feats
 
 # %% ../nbs/04_discriminators.ipynb #b9420c35
-def _check_maps(x, c, min_size, who):
-    "Raise unless `x` is (B, c, H, W) with H, W >= min_size."
-    if not torch.is_tensor(x) or x.ndim != 4 or x.shape[1] != c:
-        raise ValueError(f"{who} expects (B, {c}, H, W), got {tuple(getattr(x, 'shape', ()))}")
-    if min(x.shape[-2:]) < min_size:
-        raise ValueError(f"{who} needs H, W >= {min_size}, got {tuple(x.shape[-2:])}")
-
-def _check_clip(clip, c=None, name='clip'):
-    if not torch.is_tensor(clip) or clip.ndim != 5 or (c is not None and clip.shape[2] != c):
-        raise ValueError(f"{name} must be (B, T, {c or 'C'}, H, W), got {tuple(getattr(clip, 'shape', ()))}")
-
-def _check_flow_clip(flow, name='flow'):
-    if not torch.is_tensor(flow) or flow.ndim != 5 or flow.shape[2] != 2:
-        raise ValueError(f"{name} must be (B, T, 2, H, W), got {tuple(getattr(flow, 'shape', ()))}")
+def _check_size(x, min_size, who):
+    "Raise unless the frames are at least `min_size` pixels on each side."
+    if min(x.shape[-2:]) < min_size: raise ValueError(f"{who} needs H, W >= {min_size}, got {tuple(x.shape[-2:])}")
 
 # %% ../nbs/04_discriminators.ipynb #7d663f47
 class MultiScaleDiscriminator(nn.Module):
@@ -64,7 +53,7 @@ class MultiScaleDiscriminator(nn.Module):
     @property
     def min_size(self): return 2 ** (self.n_layers_D + self.num_D - 1)
     def forward(self, x:torch.Tensor): # (B, input_nc, H, W)
-        _check_maps(x, self.input_nc, self.min_size, type(self).__name__)
+        check_shape(x, f'B {self.input_nc} H W', type(self).__name__ + ' input'); _check_size(x, self.min_size, type(self).__name__)
         out = []
         for i, d in enumerate(self.scales):
             if i: x = self.down(x)
@@ -88,7 +77,7 @@ def window_indices(T:int, # frames in the clip
 def temporal_windows(clip:torch.Tensor, # (B, T, C, H, W)
                      n_frames_D:int, stride:int, start:int=None):
     "The frames `window_indices` picks: (B, n_frames_D, C, H, W)."
-    _check_clip(clip)
+    check_shape(clip, 'B T C H W', 'clip')
     return clip[:, window_indices(clip.shape[1], n_frames_D, stride, start)]
 
 # %% ../nbs/04_discriminators.ipynb #b578e7de
@@ -96,7 +85,7 @@ def compose_flow(flow:torch.Tensor, # backward flows (B, T, 2, H, W), flow[:, t]
                  t:int, # the frame the flow starts from
                  stride:int): # how many frames back it goes
     "Backward flow from frame t to frame t-stride, (B, 2, H, W), composed from flow[t-stride+1..t]."
-    _check_flow_clip(flow)
+    check_shape(flow, 'B T 2 H W', 'flow')
     if not (1 <= stride <= t < flow.shape[1]): raise ValueError(f"need 1 <= stride <= t < T={flow.shape[1]}, got t={t}, stride={stride}")
     g = flow[:, t]
     for j in range(1, stride): g = g + warp(flow[:, t - j], g)
@@ -106,7 +95,7 @@ def compose_flow(flow:torch.Tensor, # backward flows (B, T, 2, H, W), flow[:, t]
 def window_flows(flow:torch.Tensor, # backward flows (B, T, 2, H, W)
                  n_frames_D:int, stride:int, start:int=None):
     "Flows between consecutive frames of the window, later to earlier: (B, n_frames_D - 1, 2, H, W)."
-    _check_flow_clip(flow)
+    check_shape(flow, 'B T 2 H W', 'flow')
     idx = window_indices(flow.shape[1], n_frames_D, stride, start)
     return torch.stack([compose_flow(flow, t, stride) for t in idx[1:]], 1)
 
@@ -128,10 +117,7 @@ class TemporalDiscriminator(nn.Module):
     def stack(self, clip:torch.Tensor, # (B, T, 3, H, W)
               flow:torch.Tensor): # backward flows (B, T, 2, H, W)
         "Each fitting scale's input (B, input_nc, H, W): picked frames, then their flows."
-        _check_clip(clip, 3)
-        _check_flow_clip(flow)
-        if flow.shape[:2] != clip.shape[:2] or flow.shape[-2:] != clip.shape[-2:]:
-            raise ValueError(f"flow {tuple(flow.shape)} does not match clip {tuple(clip.shape)}: expected {(*clip.shape[:2], 2, *clip.shape[-2:])}")
+        check_shape(flow, 'B T 2 H W', 'flow', check_shape(clip, 'B T 3 H W', 'clip'))
         if clip.shape[1] < self.n_frames_D: raise ValueError(f"the clip needs at least n_frames_D={self.n_frames_D} frames, got T={clip.shape[1]}")
         return [torch.cat([temporal_windows(clip, self.n_frames_D, st).flatten(1, 2),
                            window_flows(flow, self.n_frames_D, st).flatten(1, 2)], 1) for st in self.strides(clip.shape[1])]
@@ -195,7 +181,7 @@ class DualVideoDiscriminator(nn.Module):
 def forward(self:DualVideoDiscriminator, clip:torch.Tensor, # (B, T, 3, H, W), H and W multiples of `multiple`
                   generator:torch.Generator=None): # for the frame draw
     "dict(spatial=(B,) summed D_S scores, temporal=(B,) summed D_T scores, frames=(B, k) indices D_S saw)."
-    _check_clip(clip, 3)
+    check_shape(clip, 'B T 3 H W', 'clip')
     B, T, _, H, W = clip.shape
     if H % self.multiple or W % self.multiple: raise ValueError(f"H and W must be multiples of {self.multiple}, got {H}x{W}")
     idx = sample_frames(B, T, self.k, generator).to(clip.device)
