@@ -30,3 +30,21 @@ def test_bad_arguments_fail_clearly(tmp_path, run, bin_dir):
     r = run(bin_dir / 'v2v_data', tmp_path / 'odd.mp4', '--size', '33', '--demo', ok=False)
     assert r.returncode != 0 and 'even' in r.stderr
     assert not (tmp_path / 'odd.mp4').exists()
+
+
+def test_bench_writes_table_and_json(tmp_path, run, bin_dir):
+    import json
+    out = tmp_path / 'bench.json'
+    r = run(bin_dir / 'v2v_bench', '--configs', 'tiny', '--sizes', '32x32,32x64', '--reps', '1', '--no_train', '--json', out)
+    assert '| tiny | 32x64 | no |' in r.stdout and 'fp32 matmul' in r.stdout
+    rows = json.loads(out.read_text())
+    assert [x['size'] for x in rows] == ['32x32', '32x64']
+    assert abs(rows[1]['gflop_per_frame'] / rows[0]['gflop_per_frame'] - 2) < 0.01     # twice the pixels, twice the FLOPs
+    assert not list(tmp_path.glob('.*tmp*'))
+
+
+def test_bench_bad_arguments(tmp_path, run, bin_dir):
+    r = run(bin_dir / 'v2v_bench', '--sizes', '64by64', ok=False)
+    assert r.returncode != 0 and '--sizes must look like' in r.stderr
+    r = run(bin_dir / 'v2v_bench', '--configs', 'huge', ok=False)
+    assert r.returncode != 0 and "unknown configs ['huge']" in r.stderr
