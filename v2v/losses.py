@@ -140,11 +140,12 @@ class VGGLoss(nn.Module):
 # %% ../nbs/05_losses.ipynb #26c668e2
 def masked_l1(a, b, # tensors (B, C, H, W) of the same shape
               valid=None): # (B, 1, H, W) weights, 1 = use; None: every pixel
-    "Mean |a - b| over channels and valid pixels; 0 when no pixel is valid."
+    "Mean |a - b| over channels and valid pixels of each item, then over the batch; 0 for an item with no valid pixel."
     if a.shape != b.shape: raise ValueError(f"expected {tuple(a.shape)}, got {tuple(b.shape)}")
     if valid is None: return (a - b).abs().mean()
     check_shape(valid, 'B 1 H W', 'valid', check_shape(a, 'B C H W', 'a'))
-    return (valid * (a - b).abs()).sum() / (valid.sum() * a.shape[1]).clamp_min(1e-8)
+    num, den = (valid * (a - b).abs()).flatten(1).sum(1), valid.flatten(1).sum(1) * a.shape[1]
+    return (num / den.clamp_min(1e-8)).mean()
 
 # %% ../nbs/05_losses.ipynb #7dda5fa6
 def flow_loss(pred_flow:torch.Tensor, # predicted backward flow (B, 2, H, W), pixels
@@ -188,6 +189,7 @@ class LossConfig:
     gan:float=1. # adversarial term, per discriminator
     fm:float=10. # discriminator feature matching, lambda_FM
     vgg:float=0. # VGG perceptual loss; the paper's 10 needs the ImageNet weights (see `VGGLoss`)
+    l1:float=0. # L1 to the real frame: not in the paper, a cheap stand-in for `vgg` in CPU presets
     flow:float=10. # L1 to the reference flow, lambda_W
     warp:float=10. # L1 of the warped real previous frame, lambda_W
     mask:float=10. # imaginaire's confidence-based mask loss
@@ -222,6 +224,7 @@ def generator_losses(cfg:LossConfig, # weights and switches
     if cfg.vgg:
         _need(vgg is not None and fake is not None and real is not None, 'vgg, fake and real', 'vgg')
         out['vgg'] = cfg.vgg * vgg(fake, real)
+    if cfg.l1: _need(fake is not None and real is not None, 'fake and real', 'l1'); out['l1'] = cfg.l1 * (fake - real).abs().mean()
     if flow is not None:                                    # no flow: first frame, nothing temporal to train
         if cfg.flow: _need(gt_flow is not None, 'gt_flow', 'flow'); out['flow'] = flow_loss(flow, gt_flow, valid, cfg.flow)
         if cfg.warp: _need(prev_real is not None and real is not None, 'prev_real and real', 'warp'); out['warp'] = warp_loss(prev_real, flow, real, valid, cfg.warp)
