@@ -46,8 +46,9 @@ class ConvBlock(nn.Sequential):
                  transpose:bool=False, # a stride-2 upsampling transposed conv
                  reflect:bool=None): # reflection padding; default: for kernels > 3
         reflect = k > 3 if reflect is None else reflect
-        if transpose: conv = nn.ConvTranspose2d(cin, cout, k, stride, padding=k // 2, output_padding=stride - 1)
-        else: conv = nn.Conv2d(cin, cout, k, stride, padding=k // 2, padding_mode='reflect' if reflect else 'zeros')
+        bias = norm in ('none', None)          # a bias before a normalisation is subtracted right away: leave it out
+        if transpose: conv = nn.ConvTranspose2d(cin, cout, k, stride, padding=k // 2, output_padding=stride - 1, bias=bias)
+        else: conv = nn.Conv2d(cin, cout, k, stride, padding=k // 2, padding_mode='reflect' if reflect else 'zeros', bias=bias)
         super().__init__(sn(conv, spectral), norm_layer(norm, cout), activation(act))
 
 # %% ../nbs/02_layers.ipynb #042ede1d
