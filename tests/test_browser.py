@@ -1,0 +1,140 @@
+"""The viewer in a real browser: Voila serves a notebook that shows `scrub()`, headless Chromium presses Play and moves
+the slider, and the frame on screen must follow. Then the server is stopped and Play must still work: the controls are
+linked in the browser (jslink), not through the kernel. A screenshot is saved to outputs/browser_scrub.png."""
+import io, json, os, socket, subprocess, sys, time
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path('/usr/bin/chromium')
+FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync']
+T, LEVEL0, STEP = 8, 20, 25   # the 'probe' panel's frame t is a flat grey of level LEVEL0 + STEP * t
+
+NOTEBOOK = f'''
+import torch
+from v2v.data import SyntheticScenes
+from v2v.viewer import scrub
+item = SyntheticScenes(1, {T}, (32, 48), seed=0)[0]
+probe = torch.stack([torch.full((3, 32, 48), ({LEVEL0} + {STEP} * t) / 127.5 - 1) for t in range({T})])
+scrub({{'probe': probe, 'labels': item['label'], 'image': item['image'], 'flow': item['flow']}}, fps=10,
+      metric=item['image'].mean((1, 2, 3)), metric_title='mean brightness')
+'''
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+
+def write_notebook(path):
+    cell = dict(cell_type='code', execution_count=None, id='scrub', metadata={}, outputs=[], source=NOTEBOOK.strip())
+    meta = dict(kernelspec=dict(name='python3', display_name='Python 3', language='python'))
+    path.write_text(json.dumps(dict(cells=[cell], metadata=meta, nbformat=4, nbformat_minor=5)))
+
+
+def wait_listening(port, proc, timeout=60):
+    "Wait until the server accepts connections (without loading the page, which would start a kernel)."
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc.poll() is not None: pytest.fail(f'voila exited with {proc.returncode}')
+        try:
+            with socket.create_connection(('127.0.0.1', port), timeout=1): return
+        except OSError: time.sleep(0.1)
+    pytest.fail(f'voila did not listen on port {port} within {timeout} s')
+
+
+def test_scrub_plays_and_scrubs_in_chromium(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip(f'{CHROMIUM} is missing and could not be installed (`python3 dev.py test` installs the Debian '
+                    'package chromium with apt-get, which needs root and the Debian mirror)')
+    from playwright.sync_api import sync_playwright
+    from PIL import Image
+    t_start = time.time()
+    write_notebook(tmp_path / 'scrub.ipynb')
+    port = free_port()
+    base = f'http://127.0.0.1:{port}'
+    env = dict(os.environ, PYTHONPATH='', JUPYTER_PLATFORM_DIRS='1', JUPYTER_CONFIG_DIR=str(tmp_path / 'jupyter_config'),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / 'jupyter_runtime'), OMP_NUM_THREADS='1')
+    log = open(tmp_path / 'voila.log', 'w')
+    server = subprocess.Popen([sys.executable, '-m', 'voila', str(tmp_path / 'scrub.ipynb'), '--no-browser', f'--port={port}',
+                               '--Voila.ip=127.0.0.1'], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_listening(port, server)
+        t_up = time.time()
+        with sync_playwright() as p:
+            ctx = p.chromium.launch_persistent_context(str(tmp_path / 'profile'), executable_path=str(CHROMIUM), headless=True,
+                                                       args=FLAGS, viewport=dict(width=1400, height=700))
+            # nothing leaves this machine: requests to anything but our server are refused
+            ctx.route('**/*', lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+            page = ctx.new_page()
+            t_browser = time.time()
+            page.goto(base + '/', timeout=60_000)
+            t_page = time.time()
+            probe = page.locator('.v2v-frames').first
+            probe.wait_for(timeout=90_000)
+            t_shown = time.time()
+            readout = page.locator('.v2v-slider .widget-readout')
+
+            def shown():
+                "The frame index the probe panel shows, read from its pixels."
+                level = Image.open(io.BytesIO(probe.screenshot())).convert('L').getpixel((4, 4))
+                return round((level - LEVEL0) / STEP)
+
+            def settle(want=None, timeout=5):
+                "Wait until the probe shows frame `want` (or any frame), return it."
+                t0 = time.time()
+                while time.time() - t0 < timeout:
+                    t = shown()
+                    if want is None or t == want: return t
+                    time.sleep(0.05)
+                return t
+
+            titles = page.locator('.v2v-frames').evaluate_all('els => els.map(e => e.parentElement.innerText.trim())')
+            assert titles == ['probe', 'labels', 'image', 'flow', 'mean brightness']
+            assert settle(0) == 0 and readout.inner_text().strip() == '0'
+
+            # Play: the frames advance by themselves
+            page.locator('.v2v-play button').first.click()
+            seen, t0 = set(), time.time()
+            while len(seen) < 4 and time.time() - t0 < 10:
+                seen.add(shown()); time.sleep(0.03)
+            page.locator('.v2v-play button').first.click()         # the same button pauses
+            assert len(seen) >= 4, f'Play showed only frames {sorted(seen)}'
+            assert seen <= set(range(T)), f'frames outside 0..{T - 1} on screen: {sorted(seen)}'
+
+            # The slider: keyboard and mouse move it, and the frame on screen follows
+            handle = page.locator('.v2v-slider .noUi-handle')
+            handle.focus(); page.keyboard.press('End')
+            assert settle(T - 1) == T - 1 and readout.inner_text().strip() == str(T - 1)
+            page.keyboard.press('Home'); page.keyboard.press('ArrowRight'); page.keyboard.press('ArrowRight')
+            assert settle(2) == 2 and readout.inner_text().strip() == '2'
+            box = page.locator('.v2v-slider .noUi-base').bounding_box()
+            hb = handle.bounding_box()
+            page.mouse.move(hb['x'] + hb['width'] / 2, hb['y'] + hb['height'] / 2); page.mouse.down()
+            page.mouse.move(box['x'] + box['width'] * 5 / (T - 1), hb['y'] + hb['height'] / 2, steps=5); page.mouse.up()
+            assert settle(5) == 5 and readout.inner_text().strip() == '5'
+            image_at_5 = page.locator('.v2v-frames').nth(2).screenshot()
+            handle.focus(); page.keyboard.press('ArrowLeft')
+            assert settle(4) == 4
+            assert page.locator('.v2v-frames').nth(2).screenshot() != image_at_5   # the other panels follow too
+            (ROOT / 'outputs').mkdir(exist_ok=True)
+            page.screenshot(path=str(ROOT / 'outputs' / 'browser_scrub.png'))
+            page.screenshot(path=str(tmp_path / 'browser_scrub.png'))
+
+            # No kernel: stop the server, press Play, and the frames must still advance
+            server.terminate(); server.wait(10)
+            page.locator('.v2v-play button').first.click()
+            seen, t0 = set(), time.time()
+            while len(seen) < 3 and time.time() - t0 < 10:
+                seen.add(shown()); time.sleep(0.03)
+            assert len(seen) >= 3, f'without a kernel Play showed only frames {sorted(seen)}'
+            ctx.close()
+        print(f'browser test: server up {t_up - t_start:.1f} s, browser {t_browser - t_start:.1f} s, page {t_page - t_start:.1f} s, '
+              f'widgets on screen {t_shown - t_start:.1f} s, done {time.time() - t_start:.1f} s')
+    except BaseException:
+        log.flush(); print('voila log (tail):\n' + (tmp_path / 'voila.log').read_text()[-3000:])
+        raise
+    finally:
+        if server.poll() is None: server.terminate(); server.wait(10)
+        log.close()
