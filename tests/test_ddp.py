@@ -1,0 +1,36 @@
+"Multi-process training: v2v_train under torchrun with 2 CPU processes (gloo) against 1 process over the same global batch."
+import os, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+import torch
+import torch.distributed as dist
+
+BIN, WORKER = Path(sys.executable).parent, Path(__file__).with_name('ddp_worker.py')
+ENV = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH='')
+ARGS = ['--n_videos', '4', '--batch_size', '4', '--n_frames', '5', '--steps', '2', '--log_every', '1', '--quiet']
+
+
+def launch(*cmd):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=ENV, timeout=300)
+    if r.returncode: pytest.fail(f"{cmd} exited {r.returncode}\n{r.stdout}\n{r.stderr[-4000:]}")
+    return r
+
+
+@pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason='torch.distributed with the gloo backend is not available')
+@pytest.mark.skipif(not (BIN / 'torchrun').exists() and not shutil.which('torchrun'), reason='torchrun is not installed')
+def test_two_processes_match_one(tmp_path):
+    torchrun = BIN / 'torchrun' if (BIN / 'torchrun').exists() else shutil.which('torchrun')
+    two = launch(torchrun, '--standalone', '--nproc_per_node', '2', WORKER, *ARGS, '--out', tmp_path / 'two')
+    launch(sys.executable, WORKER, *ARGS, '--out', tmp_path / 'one')
+    assert two.stdout.count('trained to step 2') == 1 and '2 processes' in two.stdout      # rank 0 alone speaks
+    r0, r1, one = (torch.load(tmp_path / d / f'rank{r}.pt', weights_only=True) for d, r in (('two', 0), ('two', 1), ('one', 0)))
+    assert (r0['world'], r1['world'], one['world']) == (2, 2, 1)
+    # DDP keeps the ranks in lockstep: the same averaged gradients, the same weights, bit for bit
+    assert r0['G'].keys() == r1['G'].keys() and all(torch.equal(r0['G'][k], r1['G'][k]) for k in r0['G'])
+    assert all(torch.equal(r0['grads'][k], r1['grads'][k]) for k in r0['grads'])
+    # and 2 processes x 2 clips average to the gradient of 1 process x 4 clips, up to float rounding
+    assert r0['grads'].keys() == one['grads'].keys() and len(one['grads']) > 10
+    for k, g in one['grads'].items():
+        err, scale = (r0['grads'][k] - g).abs().max().item(), g.abs().max().item()
+        assert err <= 1e-4 * scale + 1e-12, f"{k}: gradients differ by {err:.3g} (max |g| {scale:.3g})"
+    assert sorted(p.name for p in (tmp_path / 'two').iterdir()) == ['checkpoint.pt', 'config.yaml', 'history.json', 'rank0.pt', 'rank1.pt', 'samples']
