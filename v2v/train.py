@@ -298,11 +298,16 @@ class Trainer:
         if resume is True: resume = self.out / 'checkpoint.pt' if (self.out / 'checkpoint.pt').exists() else None
         if resume: self.load(resume)
 
+    def _wrap(self):
+        "DDP wrappers under torchrun (D_T's slower scales sit out short clips: it may leave parameters unused)."
+        ddp = lambda m, unused=False: DDP(m, find_unused_parameters=unused) if self.world > 1 else m
+        self.G_, self.D_I_ = ddp(self.G), ddp(self.D_I)
+        self.D_T_ = ddp(self.D_T, True) if self.D_T is not None else None
+
     def _setup_optim(self):
-        cfg, wrap = self.cfg, (lambda m: DDP(m, find_unused_parameters=True) if self.world > 1 else m)   # D_T's slower scales sit out short clips
-        self.G_ = wrap(self.G)
+        cfg = self.cfg
+        self._wrap()
         self.Ds = [m for m in (self.D_I, self.D_T) if m is not None]
-        self.D_I_, self.D_T_ = wrap(self.D_I), (wrap(self.D_T) if self.D_T is not None else None)
         self.opt_G = torch.optim.Adam(self.G.parameters(), cfg.lr, (cfg.beta1, cfg.beta2))
         self.opt_D = torch.optim.Adam([p for d in self.Ds for p in d.parameters()], cfg.lr, (cfg.beta1, cfg.beta2))
 
@@ -395,7 +400,9 @@ def _curriculum(self:Trainer, epoch:int):
     cfg = self.cfg
     while self.G.body.multiple < 2 ** (cfg.n_downsample + cfg.scales_at(epoch) - 1):
         self.G = add_scale(self.G).to(self.device); self._setup_optim()
-    self.G.body.fix_coarse(cfg.coarse_fixed(epoch))
+    fixed = cfg.coarse_fixed(epoch)
+    if fixed != any(not p.requires_grad for p in self.G.parameters()):
+        self.G.body.fix_coarse(fixed); self._wrap()         # DDP must know which parameters train
     for opt in (self.opt_G, self.opt_D):
         for g in opt.param_groups: g['lr'] = cfg.lr_at(epoch)
 
