@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['CHOICES', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'ARCH_FIELDS', 'TrainConfig', 'pick_device', 'init_distributed',
            'make_dataset', 'shrink', 'build_generator', 'save_checkpoint', 'load_checkpoint', 'load_generator',
-           'Trainer', 'input_to_rgb', 'plot_history']
+           'Trainer', 'input_to_rgb', 'plot_history', 'benchmark_training']
 
 # %% ../nbs/07_training.ipynb #3071848b
 import json, math, os, random, time
@@ -113,7 +113,7 @@ def tiny(cls:TrainConfig, **kw):
 def small(cls:TrainConfig, **kw):
     "CPU, about an hour: 128x128, ngf 32, 16-frame clips."
     return cls(**{**dict(n_videos=64, n_frames=16, height=128, width=128, ngf=32, n_downsample=3, n_blocks=6, ndf=32,
-                         n_layers_D=3, num_D=2, w_l1=10., epochs=20, decay_epochs=10, t_start=4, t_double_every=5,
+                         n_layers_D=3, num_D=2, w_l1=10., epochs=10, decay_epochs=5, t_start=4, t_double_every=5,
                          out='runs/small'), **kw})
 
 @patch(cls_method=True)
@@ -510,3 +510,21 @@ def plot_history(history:list, # Trainer.history: dicts with step and losses
         ax.set_title(t); ax.set_xlabel('step'); ax.set_yscale('log'); ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/07_training.ipynb #c9064d24
+def benchmark_training(cfg:TrainConfig, steps:int=3): # timed steps after one warm-up step
+    "Steps/s at the longest clip length and peak memory (GB) of a config."
+    import resource
+    cfg = cfg.updated(t_start=cfg.n_frames, t_double_every=0, n_videos=cfg.batch_size, out=str(Path(cfg.out) / 'bench'))
+    tr = Trainer(cfg)
+    b = tr.batch(0)
+    if tr.device.type == 'cuda': torch.cuda.reset_peak_memory_stats(tr.device)
+    tr.train_step(b)
+    t0 = time.perf_counter()
+    for _ in range(steps): tr.train_step(b)
+    if tr.device.type == 'cuda': torch.cuda.synchronize(tr.device)
+    dt = (time.perf_counter() - t0) / steps
+    mem = (torch.cuda.max_memory_allocated(tr.device) if tr.device.type == 'cuda'
+           else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    return dict(steps_per_s=1 / dt, seconds_per_step=dt, peak_memory_gb=mem / 2 ** 30, clip=cfg.n_frames,
+                batch=cfg.batch_size, size=f'{cfg.height}x{cfg.width}', device=str(tr.device))
