@@ -6,21 +6,21 @@
 __all__ = ['PRESETS', 'HELD_OUT_SEED', 'OUT_EXTS', 'METRICS', 'user_errors', 'field_docs', 'to_bool', 'config_parser',
            'read_fields', 'train_config', 'v2v_train', 'parse_synthetic', 'synthetic_input', 'read_label_maps',
            'read_frames', 'load_input', 'check_input', 'generate_video', 'side_by_side', 'write_frames',
-           'generate_parser', 'v2v_generate', 'video_pairs', 'read_pair', 'evaluate', 'metrics_markdown', 'write_text',
-           'eval_parser', 'v2v_eval']
+           'generate_parser', 'v2v_generate', 'video_pairs', 'read_pair', 'evaluate', 'metrics_markdown', 'eval_parser',
+           'v2v_eval']
 
 # %% ../nbs/09_cli.ipynb #230801e1
-import argparse, inspect, json, math, os, re, sys, time
+import argparse, inspect, json, math, os, re, time
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
-from .data import SyntheticScenes, one_hot, sketch_from_frames, read_video, write_video, IMAGE_EXTS, VIDEO_EXTS
-from .data import atomic_path, _write_png, _to_uint8, _frame_files, _read_image
+from .data import SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, read_video, write_video, IMAGE_EXTS, VIDEO_EXTS
+from .data import atomic_write_text, _write_png, _to_uint8, _frame_files, _read_image
 from .flow import video_flow
-from .train import TrainConfig, Trainer, CHOICES, load_generator, input_to_rgb, pick_device, shrink
+from .train import TrainConfig, Trainer, CHOICES, load_generator, pick_device, shrink
 from .generator import generate, for_inference, v2v_bench
 
 # %% ../nbs/09_cli.ipynb #62c06b91
@@ -372,12 +372,6 @@ def metrics_markdown(res:dict): # from `evaluate`
         lines.append(f"| {k} | {'-' if v is None else f'{v:.4g}'} | {better} | {(note if v is None and note else what).replace('|', '/')} |")
     return '\n'.join(lines)
 
-def write_text(path, text:str):
-    "Write a text file atomically."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = atomic_path(path); tmp.write_text(text); os.replace(tmp, path)
-    return path
-
 # %% ../nbs/09_cli.ipynb #aea689c7
 def eval_parser():
     p = argparse.ArgumentParser('v2v_eval', allow_abbrev=False, description='Compare real and generated videos: PSNR, SSIM, LPIPS, '
@@ -400,5 +394,5 @@ def v2v_eval(argv:list=None): # command-line words; default: sys.argv[1:]
         res = evaluate(video_pairs(a.real, a.fake), [s for s in a.skip.split(',') if s], a.start, a.device)
         table = metrics_markdown(res)
         print(table)
-        if a.json: print(f"wrote {write_text(a.json, json.dumps(dict(real=str(a.real), fake=str(a.fake), **res), indent=1))}")
-        if a.md: md = write_text(a.md, table + '\n'); print(f"wrote {md}")
+        if a.json: print(f"wrote {atomic_write_text(a.json, json.dumps(dict(real=str(a.real), fake=str(a.fake), **res), indent=1))}")
+        if a.md: md = atomic_write_text(a.md, table + '\n'); print(f"wrote {md}")

@@ -9,8 +9,8 @@ __all__ = ['CLASSES', 'PALETTE', 'SKY', 'BUILDING', 'VEGETATION', 'SIDEWALK', 'R
            'plane_flow', 'Canvas', 'rgb_of', 'tint', 'mix', 'valid_mask', 'paint_sky', 'paint_buildings',
            'paint_ground', 'paint_tree', 'paint_person', 'paint_car', 'walker_joints', 'to_screen', 'segment_frame',
            'paint_walker', 'pose_maps', 'sample_scene', 'render_scene', 'one_hot', 'label_to_rgb', 'sketch_from_frames',
-           'SyntheticScenes', 'atomic_path', 'write_flow_png', 'read_flow_png', 'write_video', 'read_video',
-           'save_clip', 'write_dataset', 'VideoFolder', 'demo_panels', 'v2v_data']
+           'SyntheticScenes', 'atomic_path', 'atomic_write_text', 'write_flow_png', 'read_flow_png', 'write_video',
+           'read_video', 'save_clip', 'write_dataset', 'VideoFolder', 'input_to_rgb', 'demo_panels', 'v2v_data']
 
 # %% ../nbs/00_data.ipynb #72541353
 import json, math, os, time, warnings
@@ -479,6 +479,17 @@ def atomic_path(path):
     path = Path(path)
     return path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
 
+def atomic_write_text(path, # the file to (re)place
+                      text:str):
+    "Write a text file atomically (temporary sibling, then rename); returns the path."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = atomic_path(path)
+    try:
+        tmp.write_text(text); os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+    return path
+
 def _write_png(path, arr):
     import cv2
     tmp = atomic_path(path)
@@ -723,12 +734,16 @@ class VideoFolder(Dataset):
         return item
 
 # %% ../nbs/00_data.ipynb #5174fc5a
+def input_to_rgb(x:torch.Tensor, # input maps (T, C, H, W)
+                 kind:str='label'): # 'label', 'sketch' or 'pose'
+    "Input maps for display: labels in the palette, sketches and poses white on black; (T, 3, H, W) in [-1, 1]."
+    return label_to_rgb(x) if kind == 'label' else (x.amax(1, keepdim=True).clamp(0, 1) * 2 - 1).expand(-1, 3, -1, -1)
+
 def demo_panels(item:dict):
     "Frames (T, 3, H, 4W): image | input | flow | valid, side by side."
     key = next(k for k in ('label', 'sketch', 'pose') if k in item)
-    x = item[key]
-    inp = label_to_rgb(x) if key == 'label' else (x.amax(1, keepdim=True) * 2 - 1).expand(-1, 3, -1, -1)
-    return torch.cat([item['image'], inp, flow_to_rgb(item['flow']), item['valid'].expand(-1, 3, -1, -1) * 2 - 1], -1)
+    return torch.cat([item['image'], input_to_rgb(item[key], key), flow_to_rgb(item['flow']),
+                      item['valid'].expand(-1, 3, -1, -1) * 2 - 1], -1)
 
 # %% ../nbs/00_data.ipynb #4629fe08
 @call_parse

@@ -8,8 +8,7 @@ __all__ = ['BENCH_CONFIGS', 'BENCH_SIZES', 'compose', 'encoder', 'decoder', 'Coa
            'matmul_rate', 'flops_per_frame', 'benchmark_generator', 'bench_table', 'markdown_table', 'v2v_bench']
 
 # %% ../nbs/03_generator.ipynb #3d1a25f6
-import math, os, time
-from pathlib import Path
+import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -285,7 +284,7 @@ def v2v_bench(configs:str='tiny,reference,paper', # comma-separated names: tiny,
               json:str=None): # also write the results to this JSON file
     "Benchmark the generator: frames/s, training step, GFLOP/frame, share of this machine's matmul rate."
     import json as js
-    from v2v.data import atomic_path
+    from v2v.data import atomic_write_text
     try: hw = [tuple(int(v) for v in s.lower().split('x')) for s in sizes.split(',')]
     except ValueError: raise SystemExit(f"--sizes must look like 64x64,128x256, got {sizes!r}")
     rows = []
@@ -294,5 +293,4 @@ def v2v_bench(configs:str='tiny,reference,paper', # comma-separated names: tiny,
     except ValueError as e: raise SystemExit(str(e))
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, fp32 matmul {rows[0]['matmul_gflops']:.0f} GFLOP/s\n")
     print(markdown_table(rows))
-    if json:
-        tmp = atomic_path(json); Path(tmp).write_text(js.dumps(rows, indent=1)); os.replace(tmp, json)
+    if json: atomic_write_text(json, js.dumps(rows, indent=1))

@@ -5,19 +5,18 @@
 # %% auto #0
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'ARCH_FIELDS', 'TrainConfig', 'pick_device',
            'init_distributed', 'make_dataset', 'shrink', 'build_generator', 'save_checkpoint', 'load_checkpoint',
-           'load_generator', 'Trainer', 'input_to_rgb', 'plot_history', 'benchmark_training']
+           'load_generator', 'Trainer', 'plot_history', 'benchmark_training']
 
 # %% ../nbs/07_training.ipynb #3071848b
-import json, math, os, random, time
-from dataclasses import dataclass, asdict, fields, replace
+import json, os, time
+from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
-from .data import SyntheticScenes, VideoFolder, atomic_path, write_video, label_to_rgb
+from .data import SyntheticScenes, VideoFolder, atomic_path, atomic_write_text, write_video, input_to_rgb
 from .generator import SequentialGenerator, FrameGenerator, add_scale, generate, downsample
 from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator
 from .losses import LossConfig, generator_losses, discriminator_loss, VGGLoss
@@ -137,10 +136,9 @@ def paper(cls:TrainConfig, **kw):
 def save(self:TrainConfig, path): # .yaml, .yml or .json
     "Write the config as YAML or JSON, atomically."
     import yaml
-    path = Path(path); tmp = atomic_path(path)
+    path = Path(path)
     text = json.dumps(asdict(self), indent=1) if path.suffix == '.json' else yaml.safe_dump(asdict(self), sort_keys=False)
-    tmp.write_text(text); os.replace(tmp, path)
-    return path
+    return atomic_write_text(path, text)
 
 @patch(cls_method=True)
 def load(cls:TrainConfig, path): # a file written by `save`, or by hand
@@ -463,7 +461,7 @@ def save(self:Trainer, path=None): # default: cfg.out/checkpoint.pt
     "Write a checkpoint atomically (rank 0 only) and the loss history."
     if self.rank: return
     path = save_checkpoint(self.state(), path or self.out / 'checkpoint.pt')
-    tmp = atomic_path(self.out / 'history.json'); tmp.write_text(json.dumps(self.history)); os.replace(tmp, self.out / 'history.json')
+    atomic_write_text(self.out / 'history.json', json.dumps(self.history))
     self.cfg.save(self.out / 'config.yaml')
     return path
 
@@ -485,10 +483,6 @@ def load(self:Trainer, path):
     return self
 
 # %% ../nbs/07_training.ipynb #8ed5ad37
-def input_to_rgb(x:torch.Tensor, kind:str='label'): # (T, C, H, W) input maps
-    "Input maps for display: labels in the palette, sketches and poses as white on black; (T, 3, H, W) in [-1, 1]."
-    return label_to_rgb(x) if kind == 'label' else (x.amax(1, keepdim=True).clamp(0, 1) * 2 - 1).expand(-1, 3, -1, -1)
-
 @patch
 def sample(self:Trainer, index:int=0, # which training clip
            path=None): # default: cfg.out/samples/step_NNNNNN.gif
