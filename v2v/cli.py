@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from .data import SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, read_video, write_video, IMAGE_EXTS, VIDEO_EXTS
-from .data import atomic_write_text, _write_png, _to_uint8, _frame_files, _read_image
+from .data import atomic_write_text, _write_png, frames_to_numpy, _frame_files, _read_image
 from .flow import video_flow
 from .train import TrainConfig, Trainer, CHOICES, load_generator, pick_device, shrink
 from .generator import generate, for_inference, v2v_bench
@@ -240,7 +240,7 @@ def side_by_side(inp:dict, fake:torch.Tensor, kind:str='label'): # kind: the inp
 def write_frames(folder, frames:torch.Tensor): # (T, 3, H, W) in [-1, 1] or uint8
     "Each frame as folder/000000.png, ... (atomically); returns the folder."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    for t, a in enumerate(_to_uint8(frames)): _write_png(folder / f'{t:06d}.png', a[..., ::-1].copy())
+    for t, a in enumerate(frames_to_numpy(frames)): _write_png(folder / f'{t:06d}.png', a[..., ::-1].copy())
     return folder
 
 # %% ../nbs/09_cli.ipynb #bcab544a

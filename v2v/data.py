@@ -5,12 +5,13 @@
 # %% auto #0
 __all__ = ['CLASSES', 'PALETTE', 'SKY', 'BUILDING', 'VEGETATION', 'SIDEWALK', 'ROAD', 'LANE', 'CAR', 'PERSON', 'ZB', 'ZCURB',
            'ZLANE', 'WALKER_JOINTS', 'WALKER_LIMBS', 'FACADES', 'CAR_COLORS', 'SHIRTS', 'SKINS', 'PANTS', 'PAINTERS',
-           'IMAGE_EXTS', 'VIDEO_EXTS', 'smoothstep', 'soft_box', 'band_limit', 'wave_noise', 'Camera', 'plane_coords',
-           'plane_flow', 'Canvas', 'rgb_of', 'tint', 'mix', 'valid_mask', 'paint_sky', 'paint_buildings',
-           'paint_ground', 'paint_tree', 'paint_person', 'paint_car', 'walker_joints', 'to_screen', 'segment_frame',
-           'paint_walker', 'pose_maps', 'sample_scene', 'render_scene', 'one_hot', 'label_to_rgb', 'sketch_from_frames',
-           'SyntheticScenes', 'atomic_path', 'atomic_write_text', 'write_flow_png', 'read_flow_png', 'write_video',
-           'read_video', 'save_clip', 'write_dataset', 'VideoFolder', 'input_to_rgb', 'demo_panels', 'v2v_data']
+           'RANGE_TOL', 'IMAGE_EXTS', 'VIDEO_EXTS', 'smoothstep', 'soft_box', 'band_limit', 'wave_noise', 'Camera',
+           'plane_coords', 'plane_flow', 'Canvas', 'rgb_of', 'tint', 'mix', 'valid_mask', 'paint_sky',
+           'paint_buildings', 'paint_ground', 'paint_tree', 'paint_person', 'paint_car', 'walker_joints', 'to_screen',
+           'segment_frame', 'paint_walker', 'pose_maps', 'sample_scene', 'render_scene', 'one_hot', 'label_to_rgb',
+           'sketch_from_frames', 'SyntheticScenes', 'atomic_path', 'atomic_write_text', 'write_flow_png',
+           'read_flow_png', 'check_pixels', 'to_uint8', 'frames_to_numpy', 'write_video', 'read_video', 'save_clip',
+           'write_dataset', 'VideoFolder', 'input_to_rgb', 'demo_panels', 'v2v_data']
 
 # %% ../nbs/00_data.ipynb #72541353
 import json, math, os, time, warnings
@@ -519,21 +520,42 @@ def read_flow_png(path):
     return (arr[:2] - 2 ** 15) / 64, (arr[2:] > 0).float()
 
 # %% ../nbs/00_data.ipynb #790764f9
-def _to_uint8(frames):
-    "(T, 3, H, W) float in [-1, 1] or uint8 -> uint8 numpy (T, H, W, 3)."
-    if frames.ndim != 4 or frames.shape[1] != 3: raise ValueError(f"frames must be (T, 3, H, W), got {tuple(frames.shape)}")
-    if frames.dtype != torch.uint8:
-        if frames.min() < -1.001 or frames.max() > 1.001:
-            raise ValueError(f"float frames must be in [-1, 1], got [{float(frames.min()):.3f}, {float(frames.max()):.3f}]")
-        frames = ((frames.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
-    return frames.permute(0, 2, 3, 1).cpu().numpy()
+RANGE_TOL = 1e-3  # float pixels may overshoot their range by this much (they are clamped)
+
+def check_pixels(x, # images: float in [lo, hi] or uint8
+                 name:str='x', # its name in error messages
+                 lo:float=-1., hi:float=1.): # the range of float pixels
+    "Raise a TypeError unless `x` is a float or uint8 tensor, a ValueError for NaN or a float outside [lo, hi]; return `x`."
+    what = f"float in [{lo:g}, {hi:g}] or uint8"
+    if not torch.is_tensor(x): raise TypeError(f"{name} must be a tensor, got {type(x).__name__}")
+    if x.dtype == torch.uint8: return x
+    if not x.is_floating_point(): raise TypeError(f"{name} must be {what}, got {x.dtype}")
+    if x.numel():
+        mn, mx = x.min().item(), x.max().item()      # NaN if any pixel is NaN
+        if math.isnan(mn): raise ValueError(f"{name} must be {what}, got NaN")
+        if not (mn >= lo - RANGE_TOL and mx <= hi + RANGE_TOL): raise ValueError(f"{name} must be {what}, got values in [{mn:.4g}, {mx:.4g}]")
+    return x
+
+# %% ../nbs/00_data.ipynb #2dc4683e
+def to_uint8(x, # images: float in [lo, hi] or uint8
+             name:str='x', lo:float=-1., hi:float=1.):
+    "Pixels as uint8 in [0, 255]: floats mapped from [lo, hi] and rounded, as when a frame is saved to an 8-bit file."
+    x = check_pixels(x, name, lo, hi)
+    return x if x.dtype == torch.uint8 else ((x.float().clamp(lo, hi) - lo) * (255 / (hi - lo))).round().to(torch.uint8)
+
+def frames_to_numpy(frames, # (T, 3, H, W) float in [-1, 1] or uint8
+                    name:str='frames'):
+    "uint8 numpy (T, H, W, 3): what image and video writers take."
+    if not torch.is_tensor(frames) or frames.ndim != 4 or frames.shape[1] != 3:
+        raise ValueError(f"{name} must be a tensor of shape (T, 3, H, W), got {tuple(getattr(frames, 'shape', ()))} {type(frames).__name__}")
+    return to_uint8(frames, name).permute(0, 2, 3, 1).cpu().numpy()
 
 # %% ../nbs/00_data.ipynb #a5b3cd4b
 def write_video(path, # .mp4 (H.264) or .gif
                 frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
                 fps:float=10):
     "Write frames to a video file, atomically; returns the path."
-    path, arr = Path(path), _to_uint8(frames)
+    path, arr = Path(path), frames_to_numpy(frames)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = atomic_path(path)
     try:
@@ -596,7 +618,7 @@ def save_clip(item:dict, # a SyntheticScenes item (label input)
     "Write one clip's frames, class maps and exact flow in the on-disk format."
     root = Path(root)
     for sub in ('images', 'labels', 'flow'): (root / sub / name).mkdir(parents=True, exist_ok=True)
-    frames = _to_uint8(item['image'])
+    frames = frames_to_numpy(item['image'])
     cls = item['label'].argmax(1).to(torch.uint8).numpy()
     for t in range(len(frames)):
         _write_png(root / 'images' / name / f'{t:06d}.png', frames[t][..., ::-1].copy())

@@ -17,7 +17,7 @@ import torch
 import ipywidgets as widgets
 from PIL import Image
 from .flow import check_shape, flow_to_rgb
-from .data import label_to_rgb, read_video, write_video
+from .data import label_to_rgb, read_video, write_video, to_uint8
 
 # %% ../nbs/08_viewer.ipynb #ce9b10b3
 def load_clip(x, # tensor/array (T, C, H, W) or (T, H, W), uint8 array (T, H, W, 3), list of PIL images, or a video path
@@ -51,19 +51,10 @@ def guess_kind(x:torch.Tensor): # a clip as `load_clip` returns it
     return 'label' if one_hot else 'maps'
 
 # %% ../nbs/08_viewer.ipynb #b83eb0ab
-def _check_range(x, lo, hi, name):
-    if torch.isnan(x).any(): raise ValueError(f"{name}: the frames contain NaN")
-    mn, mx = float(x.min()), float(x.max())
-    if mn < lo - 1e-3 or mx > hi + 1e-3: raise ValueError(f"{name}: float values must be in [{lo}, {hi}], got [{mn:.3f}, {mx:.3f}]")
-
 def _u8(x, lo, hi, name):
-    "(T, C, H, W) float in [lo, hi] or uint8 -> uint8 numpy (T, H, W, 3)."
+    "(T, C, H, W) float in [lo, hi], bool or uint8 -> uint8 numpy (T, H, W, 3)."
     if x.dtype == torch.bool: x = x.float()
-    if x.dtype != torch.uint8:
-        if not x.is_floating_point(): raise TypeError(f"{name}: frames must be float in [{lo}, {hi}] or uint8, got {x.dtype}")
-        _check_range(x, lo, hi, name)
-        x = ((x.float().clamp(lo, hi) - lo) * (255 / (hi - lo))).round().to(torch.uint8)
-    return x.expand(-1, 3, -1, -1).permute(0, 2, 3, 1).numpy()
+    return to_uint8(x, name, lo, hi).expand(-1, 3, -1, -1).permute(0, 2, 3, 1).numpy()
 
 # %% ../nbs/08_viewer.ipynb #503a7858
 def to_rgb(x, # a clip in any form `load_clip` takes
