@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['BENCH_CONFIGS', 'BENCH_SIZES', 'compose', 'encoder', 'decoder', 'CoarseScale', 'downsample', 'LocalEnhancer',
-           'Pyramid', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'generate', 'for_inference', 'best_time',
-           'matmul_rate', 'flops_per_frame', 'benchmark_generator', 'bench_table', 'markdown_table', 'v2v_bench']
+           'Pyramid', 'merge_old_heads', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'generate', 'Frozen',
+           'for_inference', 'best_time', 'matmul_rate', 'flops_per_frame', 'benchmark_generator', 'bench_table',
+           'markdown_table', 'v2v_bench']
 
 # %% ../nbs/03_generator.ipynb #3d1a25f6
-import time
+import time, statistics
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -103,6 +104,16 @@ class Pyramid(nn.Module):
         for s in self.scales[:-1]: s.requires_grad_(not fix)
         return self
 
+# %% ../nbs/03_generator.ipynb #50a29daa
+def merge_old_heads(module, state_dict, prefix, *args): # a load_state_dict pre-hook of SequentialGenerator
+    "Checkpoints written before the flow and mask heads were one convolution: `to_flow` and `to_mask.0` become `to_motion`."
+    if prefix + 'to_flow.weight' not in state_dict: return
+    pop = lambda k: state_dict.pop(prefix + k)
+    w, b = [pop('to_flow.weight')], [pop('to_flow.bias')]
+    mask = pop('to_mask.0.weight'), pop('to_mask.0.bias')     # old models had a mask head even with use_mask=False
+    if module.use_mask: w.append(mask[0]); b.append(mask[1])
+    state_dict[prefix + 'to_motion.weight'], state_dict[prefix + 'to_motion.bias'] = torch.cat(w), torch.cat(b)
+
 # %% ../nbs/03_generator.ipynb #243ed5bf
 class SequentialGenerator(nn.Module):
     "vid2vid's generator: forward(labels (B, n_frames_G, K, H, W), prev_images (B, n_frames_G-1, 3, H, W)) -> dict."
@@ -125,8 +136,8 @@ class SequentialGenerator(nn.Module):
                             ('image', 'flow') if use_flow else ('image',), n_scales, n_blocks_local)
         self.to_image = nn.Sequential(nn.Conv2d(ngf, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
         if use_flow:
-            self.to_flow = nn.Conv2d(ngf, 2, 7, padding=3, padding_mode='reflect')
-            self.to_mask = nn.Sequential(nn.Conv2d(ngf, 1, 7, padding=3, padding_mode='reflect'), nn.Sigmoid())
+            self.to_motion = nn.Conv2d(ngf, 2 + use_mask, 7, padding=3, padding_mode='reflect')   # flow, mask logit
+            self.register_load_state_dict_pre_hook(merge_old_heads)
 
     def check(self, labels, prev_images):
         "ValueError unless the inputs have the shapes this generator expects."
@@ -141,8 +152,9 @@ class SequentialGenerator(nn.Module):
         feats = self.body([labels.flatten(1, 2), prev_images.flatten(1, 2)])
         raw = self.to_image(feats['image'])
         if not self.use_flow: return dict(image=raw, raw=raw, flow=None, mask=None, warped=None)
-        flow = self.to_flow(feats['flow']) * self.flow_mult
-        mask = self.to_mask(feats['flow']) if self.use_mask else torch.full_like(raw[:, :1], self.fixed_mask)
+        motion = self.to_motion(feats['flow'])
+        flow = motion[:, :2] * self.flow_mult
+        mask = motion[:, 2:].sigmoid() if self.use_mask else torch.full_like(raw[:, :1], self.fixed_mask)
         warped = warp(prev_images[:, -1], flow)
         return dict(image=compose(raw, warped, mask), raw=raw, flow=flow, mask=mask, warped=warped)
 
@@ -202,10 +214,25 @@ def generate(model:nn.Module, # a SequentialGenerator or FrameGenerator (or eith
     return out
 
 # %% ../nbs/03_generator.ipynb #11a3045e
+class Frozen(nn.Module):
+    "`torch.compile(model)` with Inductor's freezing on while it traces: the weights become constants, pre-packed once."
+    def __init__(self, model:nn.Module):
+        super().__init__()
+        self.model, self.compiled = model, torch.compile(model, dynamic=False)   # a new frame size compiles anew
+    def forward(self, *args, **kwargs):
+        from torch._inductor import config   # here, not at import: loading Inductor takes a second and a half
+        with config.patch(freezing=True): return self.compiled(*args, **kwargs)
+    def __getattr__(self, name): # n_frames_G, config, ... of the wrapped model
+        try: return super().__getattr__(name)
+        except AttributeError:
+            if name == 'model': raise                # not set yet (e.g. while unpickling): no recursion
+            return getattr(self.model, name)
+
+# %% ../nbs/03_generator.ipynb #148eb293
 def for_inference(model:nn.Module, compile:bool=False): # compile: torch.compile it, weights frozen (slow once, fast after)
-    "`model` in eval mode with channels-last weights, optionally torch.compile'd with frozen weights."
+    "`model` in eval mode with channels-last weights, optionally compiled with frozen weights (`Frozen`)."
     model = model.eval().to(memory_format=torch.channels_last)
-    return torch.compile(model, options={'freezing': True}) if compile else model
+    return Frozen(model) if compile else model
 
 # %% ../nbs/03_generator.ipynb #cf146578
 def best_time(f, reps:int=5):
@@ -228,20 +255,22 @@ def flops_per_frame(model, *inputs):
 
 # %% ../nbs/03_generator.ipynb #046f9077
 def benchmark_generator(input_nc:int=12, size=(128, 128), n_frames_G:int=3, reps:int=5,
+                        rounds:int=3, # model timing then matmul timing, this many times: the ratio is the median of rounds
                         train_step:bool=True, # also time one training step
-                        compile:bool=False, # time the torch.compile'd model (compiles first)
+                        compile:bool=False, # time the compiled model with frozen weights (compiles first)
                         **kw): # SequentialGenerator arguments
     "Frames/s, training-step time, GFLOP/frame and fraction of the fp32 matmul rate for one config."
     g, (h, w) = SequentialGenerator(input_nc, n_frames_G, **kw), size
     labels, prev = torch.randn(1, n_frames_G, input_nc, h, w), torch.rand(1, n_frames_G - 1, 3, h, w) * 2 - 1
     flops = flops_per_frame(g.eval(), labels, prev)
+    if compile: torch._dynamo.reset()        # a fresh compile, whatever ran before in this process
     gm = for_inference(g, compile)
     with torch.inference_mode():
         gm(labels, prev)
-        t = best_time(lambda: gm(labels, prev), reps)
-    rate = matmul_rate()
-    res = dict(size=f'{h}x{w}', gflop_per_frame=flops / 1e9, frames_per_s=1 / t, frac_matmul=flops / t / rate,
-               matmul_gflops=rate / 1e9, compiled=compile)
+        runs = [(best_time(lambda: gm(labels, prev), reps), matmul_rate()) for _ in range(rounds)]
+    res = dict(size=f'{h}x{w}', gflop_per_frame=flops / 1e9, frames_per_s=1 / min(t for t, _ in runs),
+               frac_matmul=statistics.median(flops / t / r for t, r in runs),
+               matmul_gflops=statistics.median(r for _, r in runs) / 1e9, compiled=compile, rounds=runs)
     if train_step:
         g.train(); opt = torch.optim.Adam(g.parameters(), 2e-4)
         def step(): g(labels, prev)['image'].square().mean().backward(); opt.step(); opt.zero_grad()

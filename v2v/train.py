@@ -476,7 +476,10 @@ def load(self:Trainer, path):
     _load_state(self.G, ck['G'], path, 'G'); _load_state(self.D_I, ck['D_I'], path, 'D_I')
     if self.D_T is not None: _load_state(self.D_T, ck['D_T'], path, 'D_T')
     self._setup_optim()
-    self.opt_G.load_state_dict(ck['opt_G']); self.opt_D.load_state_dict(ck['opt_D'])
+    try: self.opt_G.load_state_dict(ck['opt_G']); self.opt_D.load_state_dict(ck['opt_D'])
+    except (ValueError, KeyError) as e:
+        raise ValueError(f"{path}: its optimizer state does not fit this model's parameters ({e}); it was written by another "
+                         "version of v2v: train a new run in another output folder") from None
     self.step, self.history = ck['step'], list(ck['history'])
     torch.set_rng_state(ck['rng']['torch'].cpu())
     if 'cuda' in ck['rng'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all([s.cpu() for s in ck['rng']['cuda']])
