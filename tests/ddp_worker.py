@@ -9,19 +9,24 @@ from v2v.train import Trainer
 
 _setup, _fit = Trainer._setup_optim, Trainer.fit
 
-def _setup_optim(self):
-    "The usual optimizers, with opt_G.step wrapped to keep the gradients it is about to apply the first time."
-    _setup(self)
-    step = self.opt_G.step
+def _keep_first(self, opt, model, key):
+    "Wrap opt.step to keep, in self.<key>, the gradients it is about to apply the first time."
+    step = opt.step
     def first_step(*a, **kw):
-        if not hasattr(self, 'first_grads'):
-            self.first_grads = {n: p.grad.detach().clone() for n, p in self.G.named_parameters() if p.grad is not None}
+        if not hasattr(self, key):
+            setattr(self, key, {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.grad is not None})
         return step(*a, **kw)
-    self.opt_G.step = first_step
+    opt.step = first_step
+
+def _setup_optim(self):
+    "The usual optimizers, keeping the first gradients of the discriminators and of the generator."
+    _setup(self)
+    _keep_first(self, self.opt_G, self.G, 'first_grads')
+    _keep_first(self, self.opt_D, self.D_I, 'first_grads_D')
 
 def fit(self, *a, **kw):
     out = _fit(self, *a, **kw)
-    torch.save(dict(world=self.world, grads=self.first_grads, G=self.G.state_dict()), Path(self.cfg.out) / f'rank{self.rank}.pt')
+    torch.save(dict(world=self.world, grads=self.first_grads, grads_D=self.first_grads_D, G=self.G.state_dict()), Path(self.cfg.out) / f'rank{self.rank}.pt')
     return out
 
 Trainer._setup_optim, Trainer.fit = _setup_optim, fit

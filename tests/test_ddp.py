@@ -28,9 +28,15 @@ def test_two_processes_match_one(tmp_path):
     # DDP keeps the ranks in lockstep: the same averaged gradients, the same weights, bit for bit
     assert r0['G'].keys() == r1['G'].keys() and all(torch.equal(r0['G'][k], r1['G'][k]) for k in r0['G'])
     assert all(torch.equal(r0['grads'][k], r1['grads'][k]) for k in r0['grads'])
-    # and 2 processes x 2 clips average to the gradient of 1 process x 4 clips, up to float rounding
-    assert r0['grads'].keys() == one['grads'].keys() and len(one['grads']) > 10
-    for k, g in one['grads'].items():
-        err, scale = (r0['grads'][k] - g).abs().max().item(), g.abs().max().item()
-        assert err <= 1e-4 * scale + 1e-12, f"{k}: gradients differ by {err:.3g} (max |g| {scale:.3g})"
+    # and 2 processes x 2 clips average to the gradient of 1 process x 4 clips, up to float rounding (measured: D 2e-6, G 9e-4). The
+    # discriminators' first gradients come before any update, so they must agree tightly. The generator's come after
+    # the discriminators' first Adam step, which moves every weight by about lr * sign(gradient): where rounding flips
+    # the sign of a tiny gradient, that weight moves the other way, so the generator's gradients agree more loosely.
+    for key, tol in (('grads_D', 1e-4), ('grads', 1e-2)):
+        strip = lambda d: {k.removeprefix('module.'): v for k, v in d.items()}
+        two_g, one_g = strip(r0[key]), strip(one[key])
+        assert two_g.keys() == one_g.keys() and len(one_g) >= 6, key
+        for k, g in one_g.items():
+            err, scale = (two_g[k] - g).abs().max().item(), g.abs().max().item()
+            assert err <= tol * scale + 1e-12, f"{key} {k}: gradients differ by {err:.3g} (max |g| {scale:.3g})"
     assert sorted(p.name for p in (tmp_path / 'two').iterdir()) == ['checkpoint.pt', 'config.yaml', 'history.json', 'rank0.pt', 'rank1.pt', 'samples']
