@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from .data import SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, read_video, write_video, IMAGE_EXTS, VIDEO_EXTS
-from .data import atomic_write_text, _write_png, frames_to_numpy, _frame_files, _read_image
+from .data import atomic_write_text, _write_png, frames_to_numpy, _frame_files, _read_rgb_frames
 from .flow import video_flow
 from .train import TrainConfig, Trainer, CHOICES, load_generator, pick_device, shrink
 from .generator import generate, for_inference, v2v_bench
@@ -164,9 +164,7 @@ def read_frames(folder, n_frames:int=None): # a folder of RGB images, one per fr
     "Frames (T, 3, H, W) in [-1, 1] from image files."
     files = _frame_files(folder)[:n_frames]
     if not files: raise FileNotFoundError(f"{folder}: no frames in it (expected {', '.join(IMAGE_EXTS)} files)")
-    arr = [_read_image(p, 'RGB') for p in files]
-    if len({a.shape for a in arr}) > 1: raise ValueError(f"{folder}: frames of different sizes {sorted({a.shape for a in arr})}")
-    return torch.from_numpy(np.stack(arr)).permute(0, 3, 1, 2).float() / 127.5 - 1
+    return _read_rgb_frames(files)
 
 # %% ../nbs/09_cli.ipynb #de808799
 def _label_folder(folder:Path, cfg, n_classes, n_frames):

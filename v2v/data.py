@@ -9,12 +9,13 @@ __all__ = ['CLASSES', 'PALETTE', 'SKY', 'BUILDING', 'VEGETATION', 'SIDEWALK', 'R
            'plane_coords', 'plane_flow', 'Canvas', 'rgb_of', 'tint', 'mix', 'valid_mask', 'paint_sky',
            'paint_buildings', 'paint_ground', 'paint_tree', 'paint_person', 'paint_car', 'walker_joints', 'to_screen',
            'segment_frame', 'paint_walker', 'pose_maps', 'sample_scene', 'render_scene', 'one_hot', 'label_to_rgb',
-           'sketch_from_frames', 'SyntheticScenes', 'atomic_path', 'atomic_write_text', 'write_flow_png',
+           'sketch_from_frames', 'SyntheticScenes', 'atomic_path', 'atomic_file', 'atomic_write_text', 'write_flow_png',
            'read_flow_png', 'check_pixels', 'to_uint8', 'frames_to_numpy', 'write_video', 'read_video', 'save_clip',
            'write_dataset', 'VideoFolder', 'input_to_rgb', 'demo_panels', 'v2v_data']
 
 # %% ../nbs/00_data.ipynb #72541353
 import json, math, os, time, warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -480,25 +481,27 @@ def atomic_path(path):
     path = Path(path)
     return path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
 
-def atomic_write_text(path, # the file to (re)place
-                      text:str):
-    "Write a text file atomically (temporary sibling, then rename); returns the path."
+@contextmanager
+def atomic_file(path): # the file to (re)place; its folder is created
+    "Yield a temporary sibling of `path` to write: it replaces `path` if the block succeeds, and is removed in any case."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = atomic_path(path)
     try:
-        tmp.write_text(text); os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
-
-def _write_png(path, arr):
-    import cv2
-    tmp = atomic_path(path)
-    try:
-        if not cv2.imwrite(str(tmp), arr): raise OSError(f"could not write {path}")
+        yield tmp
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
+
+def atomic_write_text(path, # the file to (re)place
+                      text:str):
+    "Write a text file atomically (temporary sibling, then rename); returns the path."
+    with atomic_file(path) as tmp: tmp.write_text(text)
+    return Path(path)
+
+def _write_png(path, arr):
+    import cv2
+    with atomic_file(path) as tmp:
+        if not cv2.imwrite(str(tmp), arr): raise OSError(f"could not write {path}")
 
 # %% ../nbs/00_data.ipynb #1cb68f78
 def write_flow_png(path, flow:torch.Tensor, valid:torch.Tensor):
@@ -556,9 +559,7 @@ def write_video(path, # .mp4 (H.264) or .gif
                 fps:float=10):
     "Write frames to a video file, atomically; returns the path."
     path, arr = Path(path), frames_to_numpy(frames)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = atomic_path(path)
-    try:
+    with atomic_file(path) as tmp:
         if path.suffix.lower() == '.gif':
             from PIL import Image
             ims = [Image.fromarray(a) for a in arr]
@@ -566,9 +567,6 @@ def write_video(path, # .mp4 (H.264) or .gif
         elif path.suffix.lower() in ('.mp4', '.mkv', '.mov'):
             _write_h264(tmp, arr, fps)
         else: raise ValueError(f"{path}: unsupported video format {path.suffix!r}; use .mp4 or .gif")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
     return path
 
 def _write_h264(path, arr, fps):
@@ -657,6 +655,13 @@ def _read_image(path, mode):
         with Image.open(path) as im: return np.asarray(im.convert(mode))
     except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{path}: not a readable image ({e})") from None
 
+def _read_rgb_frames(files):
+    "Frames (T, 3, H, W) in [-1, 1] from image files, which must share one size."
+    arr = [_read_image(p, 'RGB') for p in files]
+    shapes = {a.shape for a in arr}
+    if len(shapes) > 1: raise ValueError(f"{Path(files[0]).parent}: frames of different sizes {sorted(shapes)}")
+    return torch.from_numpy(np.stack(arr)).permute(0, 3, 1, 2).float() / 127.5 - 1
+
 # %% ../nbs/00_data.ipynb #e01dadb6
 class VideoFolder(Dataset):
     "Windows of `n_frames` from a folder of videos: dict(label|sketch, image, flow, valid), as SyntheticScenes."
@@ -711,10 +716,7 @@ class VideoFolder(Dataset):
     def _frames(self, name, start):
         src, _ = self.videos[name]
         if isinstance(src, list):
-            arr = [_read_image(p, 'RGB') for p in src[start:start + self.n_frames]]
-            shapes = {a.shape for a in arr}
-            if len(shapes) > 1: raise ValueError(f"{src[start].parent}: frames of different sizes {sorted(shapes)}")
-            x = torch.from_numpy(np.stack(arr)).permute(0, 3, 1, 2).float() / 127.5 - 1
+            x = _read_rgb_frames(src[start:start + self.n_frames])
         else: x = read_video(src, start, self.n_frames)
         return x
 

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
-from .data import SyntheticScenes, VideoFolder, atomic_path, atomic_write_text, write_video, input_to_rgb
+from .data import SyntheticScenes, VideoFolder, atomic_file, atomic_write_text, write_video, input_to_rgb
 from .generator import SequentialGenerator, FrameGenerator, add_scale, generate, downsample
 from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator
 from .losses import LossConfig, generator_losses, discriminator_loss, VGGLoss
@@ -246,13 +246,8 @@ CKPT_KEYS = ('config', 'step', 'history', 'G_class', 'G_config', 'G', 'D_I', 'D_
 
 def save_checkpoint(state:dict, path): # state: what Trainer.state() returns
     "torch.save to a temporary file, then rename: a kill at any moment leaves the previous file intact."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = atomic_path(path)
-    try:
-        torch.save(state, tmp); os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
+    with atomic_file(path) as tmp: torch.save(state, tmp)
+    return Path(path)
 
 def load_checkpoint(path, map_location='cpu'):
     "A checkpoint dict, loaded with weights_only=True (it is untrusted input); clear errors when it is not one."
