@@ -4,6 +4,7 @@ import json, os, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pytest
+import torch
 from v2v.data import SyntheticScenes, write_dataset, read_video, _read_image, _write_png
 from v2v.train import load_checkpoint
 
@@ -63,6 +64,17 @@ def test_generate_synthetic(run, generated):
     assert read_video(d / 'fake.mp4').shape == (9, 3, 64, 64)             # longer than any training clip
     assert read_video(d / 'real.mp4').shape == (9, 3, 64, 64)
     assert len(list((d / 'frames').glob('*.png'))) == 9
+
+
+def test_scrub_shows_what_generate_wrote(generated):
+    from v2v.viewer import scrub, load_clip
+    d = generated
+    s = scrub({'generated (mp4)': d / 'fake.mp4', 'generated (frames)': d / 'frames', 'real': d / 'real.mp4'}, zoom=1)
+    assert s.titles == ['generated (mp4)', 'generated (frames)', 'real'] and s.n_frames == 9
+    png, mp4 = load_clip(d / 'frames'), load_clip(d / 'fake.mp4')
+    assert png.shape == mp4.shape == (9, 3, 64, 64) and str(png.dtype) == str(mp4.dtype) == "torch.uint8"
+    dist = (png[:, None].float() - mp4[None].float()).abs().mean((2, 3, 4))   # (9, 9): PNG frame i against mp4 frame j
+    assert (dist.argmin(1) == torch.arange(9)).all(), dist                    # the same frames, in order (lossless PNG vs lossy H.264)
 
 
 def test_generate_from_label_maps(run, tmp_path):

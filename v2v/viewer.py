@@ -17,13 +17,25 @@ import torch
 import ipywidgets as widgets
 from PIL import Image
 from .flow import check_shape, flow_to_rgb
-from .data import label_to_rgb, read_video, write_video, to_uint8
+from .data import label_to_rgb, read_video, write_video, to_uint8, IMAGE_EXTS, _frame_files, _read_rgb_frames
 
 # %% ../nbs/08_viewer.ipynb #ce9b10b3
-def load_clip(x, # tensor/array (T, C, H, W) or (T, H, W), uint8 array (T, H, W, 3), list of PIL images, or a video path
+def _read_path(p, name): # a video file, or a folder of frame images (what `v2v_generate --frames` writes)
+    if not Path(p).is_dir(): return read_video(p, dtype=torch.uint8)
+    files = _frame_files(p)
+    if not files: raise ValueError(f"{name}: the folder {p} holds no frame images ({', '.join(IMAGE_EXTS)})")
+    return to_uint8(_read_rgb_frames(files), name)
+
+def _check_layout(x, name): # (T, C, H, W) or (T, H, W), not channels-last
+    if x.ndim == 4 and x.shape[-1] in (3, 4) and x.shape[1] not in (1, 2, 3):
+        raise ValueError(f"{name} looks channels-last, {tuple(x.shape)}: clips are (T, C, H, W) (a uint8 array (T, H, W, 3) is also taken); "
+                         "pass x.permute(0, 3, 1, 2), and drop an alpha channel with x[..., :3]")
+    return x
+
+def load_clip(x, # tensor/array (T, C, H, W) or (T, H, W), uint8 array (T, H, W, 3), list of PIL images, a video file or a folder of frames
               name:str='video'): # its name in error messages
     "A clip as a CPU tensor (T, C, H, W) or (T, H, W), dtype and values as given."
-    if isinstance(x, (str, os.PathLike)): return read_video(x, dtype=torch.uint8)
+    if isinstance(x, (str, os.PathLike)): return _read_path(x, name)
     if isinstance(x, (list, tuple)):
         if not x: raise ValueError(f"{name}: the list of frames is empty")
         if not all(isinstance(f, Image.Image) for f in x):
@@ -37,7 +49,7 @@ def load_clip(x, # tensor/array (T, C, H, W) or (T, H, W), uint8 array (T, H, W,
         if channels_last: x = x.permute(0, 3, 1, 2)
     if not torch.is_tensor(x):
         raise TypeError(f"{name} must be a tensor or array (T, C, H, W), a list of PIL images or a video path, got {type(x).__name__}")
-    return x.detach().cpu()
+    return _check_layout(x.detach().cpu(), name)
 
 # %% ../nbs/08_viewer.ipynb #28b306f3
 KINDS = ('image', 'label', 'flow', 'mask', 'maps')
