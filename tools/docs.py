@@ -2,12 +2,18 @@
 
 nbdev_proc_nbs normally insists on downloading Quarto; Quarto cannot be installed here, so its
 install step is switched off and the processed notebooks in _proc/ are rendered by nbconvert
-into _docs/ (open _docs/index.html). `--execute` runs the notebooks first, for pictures.
+into _docs/ (open _docs/index.html). The notebooks in EXECUTE (the ones whose output is a static player that
+plays without a kernel) run first, skipping `#| slow` cells, so the rendered pages carry their players;
+`--execute` runs every notebook.
+Local files that the pages show (the GIFs under data/, reached from nbs/ through the nbs/data link) are
+copied next to the HTML, and a page that shows a file that does not exist stops the build.
 """
-import sys
+import re, shutil, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+EXECUTE = ('index.ipynb', '08_viewer.ipynb')   # a few seconds each
+PLAYERS = {'08_viewer.html': ('anim_step_forward', 'Plotly.newPlot')}   # what the static players leave in a page
 
 
 def proc_nbs():
@@ -17,21 +23,56 @@ def proc_nbs():
     return ROOT / '_proc'
 
 
-def to_html(proc, out, execute=False):
+def is_slow(cell): return cell.cell_type == 'code' and any(l.strip() == '#| slow' for l in cell.source.splitlines())
+
+
+def to_html(proc, out, execute=EXECUTE): # execute: names of the notebooks to run first, or True for all
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import ExecutePreprocessor
+
+    class SkipSlow(ExecutePreprocessor):
+        def preprocess_cell(self, cell, resources, index):
+            return (cell, resources) if is_slow(cell) else super().preprocess_cell(cell, resources, index)
+
     out.mkdir(exist_ok=True)
     nbs = sorted(proc.glob('*.ipynb'))
     for p in nbs:
         nb = nbformat.read(p, as_version=4)
-        if execute: ExecutePreprocessor(timeout=1200).preprocess(nb, {'metadata': {'path': str(ROOT / 'nbs')}})
+        if execute is True or p.name in execute:   # run the source notebook; its outputs go to the processed cells with the same id
+            src = nbformat.read(ROOT / 'nbs' / p.name, as_version=4)
+            SkipSlow(timeout=1200).preprocess(src, {'metadata': {'path': str(ROOT / 'nbs')}})
+            outputs = {c.get('id'): c.outputs for c in src.cells if c.cell_type == 'code'}
+            for c in nb.cells:
+                if c.cell_type == 'code' and c.get('id') in outputs: c.outputs = outputs[c.id]
         html, _ = HTMLExporter().from_notebook_node(nb)
         (out / p.with_suffix('.html').name).write_text(html, encoding='utf-8')
     if not nbs: sys.exit(f'no processed notebooks in {proc}')
     print(f'rendered {len(nbs)} notebooks to {out}')
+    copy_assets(proc, out)
+    for page, marks in PLAYERS.items():
+        if (execute is True or page.replace('.html', '.ipynb') in execute) and not all(m in (out / page).read_text(encoding='utf-8') for m in marks):
+            sys.exit(f'{out / page} has no static player (looked for {marks}): its notebook must show jshtml_player and plotly_player')
+
+
+def local_sources(html):
+    "The relative paths of the files a page shows (img and video sources), not URLs or inline data."
+    return sorted({s for s in re.findall(r'<(?:img|source|video)[^>]*?\ssrc="([^"]+)"', html)
+                   if not re.match(r'[a-z][a-z0-9+.-]*:|/|#', s)})
+
+
+def copy_assets(proc, out):
+    "Copy every local file a rendered page shows from the processed notebooks' folder into `out`; stop if one is missing."
+    missing = []
+    for page in sorted(out.glob('*.html')):
+        for rel in local_sources(page.read_text(encoding='utf-8')):
+            src, dst = proc / rel, out / rel
+            if not src.is_file(): missing.append(f'{page.name}: {rel}'); continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    if missing: sys.exit('pages show files that do not exist (paths are relative to nbs/):\n  ' + '\n  '.join(missing))
 
 
 if __name__ == '__main__':
     proc = proc_nbs()
-    to_html(proc, ROOT / '_docs', execute='--execute' in sys.argv)
+    to_html(proc, ROOT / '_docs', execute=True if '--execute' in sys.argv else EXECUTE)
