@@ -50,11 +50,12 @@ def warp(x:torch.Tensor, # frames (B, C, H, W)
     "Backward-warp `x`: output pixel p takes the bilinear sample of `x` at p + flow(p)."
     check_shape(flow, 'B 2 H W', 'flow', check_shape(x, 'B C H W', 'x'))
     _, _, h, w = x.shape
-    pos = pixel_grid(h, w, x.device, flow.dtype) + flow
+    dt = torch.promote_types(torch.promote_types(x.dtype, flow.dtype), torch.float32)   # at least float32: see below
+    pos = pixel_grid(h, w, x.device, dt) + flow.to(dt)
     gx = pos[:, 0] * (2 / max(w - 1, 1)) - 1
     gy = pos[:, 1] * (2 / max(h - 1, 1)) - 1
-    grid = torch.stack([gx, gy], -1).to(x.dtype)
-    return F.grid_sample(x, grid, mode='bilinear', padding_mode=padding_mode, align_corners=True)
+    out = F.grid_sample(x.to(dt), torch.stack([gx, gy], -1), mode='bilinear', padding_mode=padding_mode, align_corners=True)
+    return out.to(x.dtype)
 
 # %% ../nbs/01_flow.ipynb #afa64554
 def color_wheel():
