@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'ARCH_FIELDS', 'TrainConfig', 'pick_device',
-           'init_distributed', 'make_dataset', 'shrink', 'build_generator', 'save_checkpoint', 'load_checkpoint',
-           'load_generator', 'Trainer', 'plot_history', 'benchmark_training']
+           'init_distributed', 'deterministic_mode', 'make_dataset', 'shrink', 'build_generator', 'save_checkpoint',
+           'load_checkpoint', 'load_generator', 'Trainer', 'plot_history', 'benchmark_training']
 
 # %% ../nbs/07_training.ipynb #3071848b
 import json, os, time
@@ -76,7 +76,7 @@ class TrainConfig:
     fix_coarse_epochs:int=1 # after adding a scale, train only it for this many epochs
     # run
     seed:int=0
-    deterministic:bool=False # torch.use_deterministic_algorithms
+    deterministic:bool=False # `deterministic_mode`: the same run gives the same weights, slower on GPUs
     device:str='auto' # 'auto' (cuda, mps, cpu) or a torch device
     amp:bool=True # mixed precision (bfloat16 autocast) on CUDA
     out:str='runs/run' # checkpoints, history, samples
@@ -213,6 +213,13 @@ def init_distributed():
         dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
+# %% ../nbs/07_training.ipynb #60488f94
+def deterministic_mode():
+    "Deterministic kernels wherever torch has them; on CUDA, cuBLAS's fixed workspace and no cuDNN autotuning."
+    os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')   # read when cuBLAS starts: before the first CUDA matmul
+    torch.backends.cudnn.benchmark = False
+    torch.use_deterministic_algorithms(True, warn_only=True)     # grid_sample's CUDA backward (warp) has no deterministic kernel: warn
+
 # %% ../nbs/07_training.ipynb #9e485af9
 def make_dataset(cfg:TrainConfig):
     "The training clips: synthetic street scenes, or a VideoFolder at cfg.data."
@@ -287,7 +294,7 @@ class Trainer:
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} must be divisible by the {self.world} processes")
         self.device = pick_device(cfg.device)
         torch.manual_seed(cfg.seed)
-        if cfg.deterministic: torch.use_deterministic_algorithms(True)
+        if cfg.deterministic: deterministic_mode()
         self.out, self.ds, self._cache = Path(cfg.out), make_dataset(cfg), {}
         self.K = self.item(0)[cfg.input].shape[1]
         self.spe, self.step, self.history = max(1, len(self.ds) // cfg.batch_size), 0, []
@@ -389,11 +396,15 @@ def train_step(self:Trainer, batch:dict):
 
 @patch
 def _guard(self:Trainer, what, loss):
-    if not torch.isfinite(loss):
+    "Stop, on every process, when the loss is NaN or infinite on any of them."
+    bad = (~torch.isfinite(loss.detach())).float().reshape(1)
+    if self.world > 1: dist.all_reduce(bad)            # all ranks learn of it: none is left waiting for the others' gradients
+    if bad.item():
         ck = self.out / 'checkpoint.pt'
         last = f"the last good checkpoint is {ck}" if ck.exists() else "no checkpoint was written yet"
-        raise FloatingPointError(f"the {what} loss is {float(loss)} at step {self.step}: training stopped; {last} "
-                                 f"(try a lower lr, or amp=False)")
+        where = '' if self.world == 1 else f" on rank {self.rank}" if not torch.isfinite(loss) else f" on another rank (this is rank {self.rank})"
+        raise FloatingPointError(f"the {what} loss is {float(loss) if not torch.isfinite(loss) else 'not finite'}{where} at step {self.step}: "
+                                 f"training stopped; {last} (try a lower lr, or amp=False)")
 
 # %% ../nbs/07_training.ipynb #23dc3c47
 @patch
