@@ -488,6 +488,7 @@ def atomic_file(path): # the file to (re)place; its folder is created
     tmp = atomic_path(path)
     try:
         yield tmp
+        with open(tmp, 'rb+') as f: os.fsync(f.fileno())      # on disk before the rename: a power cut cannot leave an empty file in place
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
