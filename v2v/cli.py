@@ -7,10 +7,10 @@ __all__ = ['PRESETS', 'HELD_OUT_SEED', 'OUT_EXTS', 'METRICS', 'user_errors', 'fi
            'read_fields', 'train_config', 'v2v_train', 'parse_synthetic', 'synthetic_input', 'read_label_maps',
            'read_frames', 'load_input', 'check_input', 'generate_video', 'side_by_side', 'write_frames',
            'generate_parser', 'v2v_generate', 'video_pairs', 'read_pair', 'evaluate', 'metrics_markdown', 'eval_parser',
-           'v2v_eval']
+           'v2v_eval', 'bench_presets', 'presets_table', 'bench_parser', 'v2v_bench']
 
 # %% ../nbs/09_cli.ipynb #230801e1
-import argparse, inspect, json, math, os, re, time
+import argparse, inspect, json, math, os, re, subprocess, sys, time
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -21,7 +21,9 @@ from .data import SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, re
 from .data import atomic_write_text, _write_png, frames_to_numpy, _frame_files, _read_rgb_frames
 from .flow import video_flow
 from .train import TrainConfig, Trainer, CHOICES, load_generator, pick_device, shrink
-from .generator import generate, for_inference, v2v_bench
+from fastcore.script import anno_parser
+import v2v.generator
+from .generator import generate, for_inference
 
 # %% ../nbs/09_cli.ipynb #62c06b91
 @contextmanager
@@ -394,3 +396,50 @@ def v2v_eval(argv:list=None): # command-line words; default: sys.argv[1:]
         print(table)
         if a.json: print(f"wrote {atomic_write_text(a.json, json.dumps(dict(real=str(a.real), fake=str(a.fake), **res), indent=1))}")
         if a.md: md = atomic_write_text(a.md, table + '\n'); print(f"wrote {md}")
+
+# %% ../nbs/09_cli.ipynb #3b0d9aac
+def bench_presets(presets:list, # preset names, e.g. ['tiny', 'small']
+                  steps:int=2): # timed training steps after one warm-up step
+    "`benchmark_training` of each preset at its longest clips, each in a fresh process (peak memory is per process)."
+    bad = [p for p in presets if p not in PRESETS]
+    if bad: raise ValueError(f"unknown presets {bad}: choose from {list(PRESETS)}")
+    rows = []
+    for name in presets:
+        code = ('import json, tempfile\nfrom v2v.train import TrainConfig, benchmark_training\n'
+                f'print(json.dumps(benchmark_training(TrainConfig.{name}(out=tempfile.mkdtemp()), steps={steps})))')
+        r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+        if r.returncode:                                   # the exception's whole message, which may span lines
+            err = r.stderr.strip().splitlines() or ['failed']
+            start = max([i for i, l in enumerate(err) if re.match(r'[\w.]+(Error|Exception):', l)], default=len(err) - 1)
+            raise ValueError(f"preset {name}: " + ' '.join(l.strip() for l in err[start:]))
+        rows.append(dict(preset=name, **json.loads(r.stdout.strip().splitlines()[-1])))
+    return rows
+
+def presets_table(rows:list): # from bench_presets
+    "The training benchmark as a markdown table."
+    lines = ['| preset | size | batch x clip | s/step | steps/s | peak memory | device |', '|---|---|---|---|---|---|---|']
+    lines += [f"| {r['preset']} | {r['size']} | {r['batch']} x {r['clip']} | {r['seconds_per_step']:.2f} | {r['steps_per_s']:.3f} | "
+              f"{r['peak_memory_gb']:.1f} GB | {r['device']} |" for r in rows]
+    return '\n'.join(lines)
+
+# %% ../nbs/09_cli.ipynb #a5d1b888
+def bench_parser():
+    "The generator benchmark's options (from its signature), plus the training benchmark's."
+    p = anno_parser(v2v.generator.v2v_bench.__wrapped__, 'v2v_bench')
+    p.description = 'Benchmark the generator and, with --presets, whole training steps of presets.'
+    p.add_argument('--presets', default='', help='also time training steps of these presets, comma-separated (tiny, small, paper)')
+    p.add_argument('--train_steps', type=int, default=2, help='timed training steps per preset (after one warm-up step)')
+    p.add_argument('--no_generator', action='store_true', help='skip the generator benchmark')
+    return p
+
+def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
+    "The generator benchmark and, with --presets, the training benchmark of whole presets: tables on stdout, all rows in --json."
+    with user_errors('v2v_bench'):
+        a = vars(bench_parser().parse_args(argv))
+        presets, steps, skip = [p for p in a.pop('presets').split(',') if p], a.pop('train_steps'), a.pop('no_generator')
+        for k in ('pdb', 'xtra'): a.pop(k, None)
+        if steps < 1: raise ValueError(f"--train_steps must be >= 1, got {steps}")
+        rows = v2v.generator.v2v_bench.__wrapped__(**{**a, 'json': None}) if not skip else []
+        train = bench_presets(presets, steps) if presets else []
+        if train: print(presets_table(train))
+        if a['json']: atomic_write_text(a['json'], json.dumps(rows + train, indent=1))   # one list: generator rows, then preset rows

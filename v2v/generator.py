@@ -311,7 +311,7 @@ def v2v_bench(configs:str='tiny,reference,paper', # comma-separated names: tiny,
               compile:store_true=False, # also time the torch.compile'd generator
               no_train:store_true=False, # skip the training-step timing
               json:str=None): # also write the results to this JSON file
-    "Benchmark the generator: frames/s, training step, GFLOP/frame, share of this machine's matmul rate."
+    "Benchmark the generator: frames/s, training step, GFLOP/frame, share of this machine's matmul rate; returns the rows."
     import json as js
     from v2v.data import atomic_write_text
     try: hw = [tuple(int(v) for v in s.lower().split('x')) for s in sizes.split(',')]
@@ -323,3 +323,4 @@ def v2v_bench(configs:str='tiny,reference,paper', # comma-separated names: tiny,
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, fp32 matmul {rows[0]['matmul_gflops']:.0f} GFLOP/s\n")
     print(markdown_table(rows))
     if json: atomic_write_text(json, js.dumps(rows, indent=1))
+    return rows
