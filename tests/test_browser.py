@@ -46,8 +46,8 @@ def wait_listening(port, proc, timeout=60):
 
 def test_scrub_plays_and_scrubs_in_chromium(tmp_path):
     if not CHROMIUM.exists():
-        pytest.skip(f'{CHROMIUM} is missing and could not be installed (`python3 dev.py test` installs the Debian '
-                    'package chromium with apt-get, which needs root and the Debian mirror)')
+        pytest.skip(f'{CHROMIUM} is missing: `python3 dev.py test` installs the Debian package chromium with apt-get, which needs '
+                    'root and the Debian mirror; either that failed (its message is above) or pytest ran without dev.py')
     from playwright.sync_api import sync_playwright
     from PIL import Image
     t_start = time.time()
