@@ -45,11 +45,15 @@ def to_html(proc, out, execute=EXECUTE): # execute: names of the notebooks to ru
             outputs = {c.get('id'): c.outputs for c in src.cells if c.cell_type == 'code'}
             for c in nb.cells:
                 if c.cell_type == 'code' and c.get('id') in outputs: c.outputs = outputs[c.id]
+            if 'widgets' in src.metadata: nb.metadata['widgets'] = src.metadata['widgets']   # the widgets' state, or they show as text
         html, _ = HTMLExporter().from_notebook_node(nb)
         (out / p.with_suffix('.html').name).write_text(html, encoding='utf-8')
     if not nbs: sys.exit(f'no processed notebooks in {proc}')
     print(f'rendered {len(nbs)} notebooks to {out}')
     copy_assets(proc, out)
+    for page in out.glob('*.html'):                     # a widget without its saved state is printed as its repr
+        if re.search(r'<pre>\w+\(children=', page.read_text(encoding='utf-8')):
+            sys.exit(f'{page} shows a widget as text: its notebook was run without saving the widget state')
     for page, marks in PLAYERS.items():
         if (execute is True or page.replace('.html', '.ipynb') in execute) and not all(m in (out / page).read_text(encoding='utf-8') for m in marks):
             sys.exit(f'{out / page} has no static player (looked for {marks}): its notebook must show jshtml_player and plotly_player')
