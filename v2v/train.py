@@ -8,7 +8,7 @@ __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'ARCH
            'load_checkpoint', 'load_generator', 'Trainer', 'plot_history', 'benchmark_training']
 
 # %% ../nbs/07_training.ipynb #3071848b
-import json, os, time
+import json, os, time, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch
@@ -76,7 +76,7 @@ class TrainConfig:
     fix_coarse_epochs:int=1 # after adding a scale, train only it for this many epochs
     # run
     seed:int=0
-    deterministic:bool=False # `deterministic_mode`: the same run gives the same weights, slower on GPUs
+    deterministic:bool=False # `deterministic_mode`: deterministic kernels where torch has them (on CUDA, all but warp's backward)
     device:str='auto' # 'auto' (cuda, mps, cpu) or a torch device
     amp:bool=True # mixed precision (bfloat16 autocast) on CUDA
     out:str='runs/run' # checkpoints, history, samples
@@ -200,22 +200,28 @@ def coarse_fixed(self:TrainConfig, epoch:int):
 
 # %% ../nbs/07_training.ipynb #2ae0d697
 def pick_device(name:str='auto'): # 'auto', or a torch device name
-    "cuda if there is one, else mps, else cpu (for 'auto'); under torchrun, this process's GPU."
-    if name != 'auto': return torch.device(name)
-    if torch.cuda.is_available(): return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
-    return torch.device('cpu')
+    "cuda if there is one, else mps, else cpu (for 'auto'); 'cuda' without an index is this process's GPU under torchrun."
+    if name == 'auto':
+        mps = getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
+        name = 'cuda' if torch.cuda.is_available() else 'mps' if mps else 'cpu'
+    d = torch.device(name)
+    return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))) if d.type == 'cuda' and d.index is None else d
 
-def init_distributed():
-    "Join the process group when launched by torchrun (gloo on CPU, nccl on CUDA); (rank, world size)."
+def init_distributed(device=None): # the device this process trains on; default `pick_device()`
+    "Join the process group when launched by torchrun (nccl for a CUDA device, else gloo); (rank, world size)."
     world = int(os.environ.get('WORLD_SIZE', 1))
     if world > 1 and not dist.is_initialized():
-        dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
+        device = torch.device(device) if device is not None else pick_device()
+        if device.type == 'cuda': torch.cuda.set_device(device)          # NCCL's collectives run on the current device
+        dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
 # %% ../nbs/07_training.ipynb #60488f94
 def deterministic_mode():
     "Deterministic kernels wherever torch has them; on CUDA, cuBLAS's fixed workspace and no cuDNN autotuning."
+    if 'CUBLAS_WORKSPACE_CONFIG' not in os.environ and torch.cuda.is_available() and torch.cuda.is_initialized():
+        warnings.warn("CUDA started before deterministic_mode(): cuBLAS may ignore CUBLAS_WORKSPACE_CONFIG; "
+                      "set CUBLAS_WORKSPACE_CONFIG=:4096:8 before starting Python for deterministic matmuls")
     os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')   # read when cuBLAS starts: before the first CUDA matmul
     torch.backends.cudnn.benchmark = False
     torch.use_deterministic_algorithms(True, warn_only=True)     # grid_sample's CUDA backward (warp) has no deterministic kernel: warn
@@ -290,9 +296,9 @@ class Trainer:
     "vid2vid training: the generator rolls over each clip, then D_I and D_T step, then G. See `fit`."
     def __init__(self, cfg:TrainConfig,
                  resume=None): # a checkpoint to continue from; True: cfg.out/checkpoint.pt if it exists
-        self.cfg, (self.rank, self.world) = cfg, init_distributed()
+        self.cfg, self.device = cfg, pick_device(cfg.device)
+        self.rank, self.world = init_distributed(self.device)
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} must be divisible by the {self.world} processes")
-        self.device = pick_device(cfg.device)
         torch.manual_seed(cfg.seed)
         if cfg.deterministic: deterministic_mode()
         self.out, self.ds, self._cache = Path(cfg.out), make_dataset(cfg), {}
