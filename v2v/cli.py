@@ -7,7 +7,7 @@ __all__ = ['PRESETS', 'HELD_OUT_SEED', 'OUT_EXTS', 'METRICS', 'user_errors', 'fi
            'read_fields', 'train_config', 'v2v_train', 'parse_synthetic', 'synthetic_input', 'read_label_maps',
            'read_frames', 'load_input', 'check_input', 'generate_video', 'side_by_side', 'write_frames',
            'generate_parser', 'v2v_generate', 'video_pairs', 'read_pair', 'evaluate', 'metrics_markdown', 'eval_parser',
-           'v2v_eval', 'bench_presets', 'presets_table', 'bench_parser', 'v2v_bench']
+           'v2v_eval', 'check_presets', 'bench_presets', 'presets_table', 'bench_parser', 'v2v_bench']
 
 # %% ../nbs/09_cli.ipynb #230801e1
 import argparse, inspect, json, math, os, re, subprocess, sys, time
@@ -317,7 +317,7 @@ METRICS = dict(psnr=('higher', 'dB against the real frames, of the mean squared 
                lpips=('lower', 'LPIPS (AlexNet) to the real frames, mean over frames'),
                warp_error=('lower', "generated frame t against frame t-1 warped by the real video's flow, where valid"),
                warp_error_real=('lower', "the same for the real video: the floor"),
-               tof=('lower', "TecoGAN tOF: distance in pixels between the real and the generated videos' flows"),
+               tof=('lower', "TecoGAN tOF: distance in pixels between the real and the generated videos' flows (border crop from 48 px)"),
                tlp=('lower', 'TecoGAN tLP: difference of the LPIPS between consecutive frames, real against generated'),
                fid=('lower', 'FID (Inception) of all frames of all videos pooled'))
 
@@ -346,11 +346,11 @@ def evaluate(pairs:list, # (name, real file, fake file) each: see `video_pairs`
         r, f = read_pair(rp, fp, start)
         flow, valid = (x[None] for x in video_flow(r))
         m = dict(psnr=_try(notes, 'psnr', lambda: _video_psnr(r, f)), ssim=_try(notes, 'ssim', lambda: ssim(r, f).mean()),
-                 lpips=_try(notes, 'lpips', lambda: lpips(r, f, device=device).mean()),
+                 lpips=_try(notes, 'lpips', lambda: lpips(r, f, device=device, progress=False).mean()),
                  warp_error=_try(notes, 'warp_error', lambda: warp_error(f[None], flow, valid)),
                  warp_error_real=_try(notes, 'warp_error_real', lambda: warp_error(r[None], flow, valid)),
-                 tof=_try(notes, 'tof', lambda: tof(r[None], f[None])),
-                 tlp=_try(notes, 'tlp', lambda: tlp(r[None], f[None], device=device)))
+                 tof=_try(notes, 'tof', lambda: tof(r[None], f[None], crop=min(r.shape[-2:]) >= 48, progress=False)),
+                 tlp=_try(notes, 'tlp', lambda: tlp(r[None], f[None], device=device, progress=False)))
         per[name] = {k: (v if v is None or math.isfinite(v) else None) for k, v in m.items()}
         if m['psnr'] == math.inf: notes.setdefault('psnr', 'infinite: the videos are identical')
         n_frames += len(r)
@@ -398,15 +398,18 @@ def v2v_eval(argv:list=None): # command-line words; default: sys.argv[1:]
         if a.md: md = atomic_write_text(a.md, table + '\n'); print(f"wrote {md}")
 
 # %% ../nbs/09_cli.ipynb #3b0d9aac
+def check_presets(presets:list):
+    bad = [p for p in presets if p not in PRESETS]
+    if bad: raise ValueError(f"unknown presets {bad}: choose from {list(PRESETS)}")
+
 def bench_presets(presets:list, # preset names, e.g. ['tiny', 'small']
                   steps:int=2): # timed training steps after one warm-up step
     "`benchmark_training` of each preset at its longest clips, each in a fresh process (peak memory is per process)."
-    bad = [p for p in presets if p not in PRESETS]
-    if bad: raise ValueError(f"unknown presets {bad}: choose from {list(PRESETS)}")
+    check_presets(presets)
     rows = []
     for name in presets:
-        code = ('import json, tempfile\nfrom v2v.train import TrainConfig, benchmark_training\n'
-                f'print(json.dumps(benchmark_training(TrainConfig.{name}(out=tempfile.mkdtemp()), steps={steps})))')
+        code = ('import json, tempfile\nfrom v2v.train import TrainConfig, benchmark_training\nwith tempfile.TemporaryDirectory() as d:\n'
+                f'    print(json.dumps(benchmark_training(TrainConfig.{name}(out=d), steps={steps})))')
         r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if r.returncode:                                   # the exception's whole message, which may span lines
             err = r.stderr.strip().splitlines() or ['failed']
@@ -439,6 +442,8 @@ def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
         presets, steps, skip = [p for p in a.pop('presets').split(',') if p], a.pop('train_steps'), a.pop('no_generator')
         for k in ('pdb', 'xtra'): a.pop(k, None)
         if steps < 1: raise ValueError(f"--train_steps must be >= 1, got {steps}")
+        if skip and not presets: raise ValueError("--no_generator leaves nothing to do: name --presets")
+        check_presets(presets)                             # before the generator benchmark, not after it
         rows = v2v.generator.v2v_bench.__wrapped__(**{**a, 'json': None}) if not skip else []
         train = bench_presets(presets, steps) if presets else []
         if train: print(presets_table(train))
