@@ -168,6 +168,8 @@ def weights_path(kind:str, # 'inception', 'i3d', or an LPIPS trunk: 'alex', 'vgg
     "The weight file to use; FileNotFoundError naming the file and how to fetch it when it is absent."
     if kind not in WEIGHTS: raise ValueError(f"kind must be one of {tuple(WEIGHTS)}, got {kind!r}")
     w = WEIGHTS[kind]
+    if os.environ.get('V2V_LPIPS_WEIGHTS') and kind in ('alex', 'vgg', 'squeeze') and w['env'] not in os.environ:
+        warnings.warn(f"V2V_LPIPS_WEIGHTS is no longer read: each trunk has its own variable, here {w['env']}")
     env = os.environ.get(w['env'])
     if path is not None: p, src = Path(path), 'the path given'
     elif env: p, src = Path(env), '$' + w['env']
