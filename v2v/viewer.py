@@ -20,11 +20,15 @@ from .flow import check_shape, flow_to_rgb
 from .data import label_to_rgb, read_video, write_video, to_uint8, IMAGE_EXTS, _frame_files, _read_rgb_frames
 
 # %% ../nbs/08_viewer.ipynb #ce9b10b3
-def _read_path(p, name): # a video file, or a folder of frame images (what `v2v_generate --frames` writes)
+def _read_path(p, name): # a video file, or a folder of frame images (`v2v_generate --frames`) or of label maps
     if not Path(p).is_dir(): return read_video(p, dtype=torch.uint8)
     files = _frame_files(p)
     if not files: raise ValueError(f"{name}: the folder {p} holds no frame images ({', '.join(IMAGE_EXTS)})")
-    return to_uint8(_read_rgb_frames(files), name)
+    with Image.open(files[0]) as im: mode = im.mode
+    if mode not in ('L', 'P'): return to_uint8(_read_rgb_frames(files), name)
+    maps = [np.asarray(Image.open(f)) for f in files]        # 8-bit grey or palette images hold class ids: (T, H, W)
+    if len({m.shape for m in maps}) > 1: raise ValueError(f"{name}: the label maps in {p} differ in size: {sorted({m.shape for m in maps})}")
+    return torch.from_numpy(np.stack(maps))
 
 def _check_layout(x, name): # (T, C, H, W) or (T, H, W), not channels-last
     if x.ndim == 4 and x.shape[-1] in (3, 4) and x.shape[1] not in (1, 2, 3):
