@@ -39,22 +39,23 @@ def test_two_processes_match_one(tmp_path):
         for k, g in one_g.items():
             err, scale = (two_g[k] - g).abs().max().item(), g.abs().max().item()
             assert err <= tol * scale + 1e-12, f"{key} {k}: gradients differ by {err:.3g} (max |g| {scale:.3g})"
-    # the final weights: Adam moves a weight by at most about lr = 2e-4 a step, so where rounding flips a gradient's sign the runs
-    # part by at most 2 lr a step, 4 lr after 2 steps (measured: G 3.8e-4, D_I 2e-5, D_T 3e-7)
+    # the final weights: Adam moves a weight by at most about lr = 2e-4 a step (1.05 lr with betas (0.5, 0.999)), so where rounding
+    # flips a gradient's sign the runs part by at most about 2 lr a step, 4.2 lr after 2 steps (measured: G 3.8e-4, D_I 2e-5, D_T 3e-7)
     for m in ('G', 'D_I', 'D_T'):
         two_w, one_w = {k.removeprefix('module.'): v for k, v in r0[m].items()}, one[m]
         err = max((two_w[k].float() - v.float()).abs().max().item() for k, v in one_w.items())
         print(f'{m}: 2 processes vs 1, largest weight difference {err:.2g}')
-        assert err <= 4 * 2e-4, f'{m}: weights differ by {err:.3g}'
+        assert err <= 5 * 2e-4, f'{m}: weights differ by {err:.3g}'
     assert sorted(p.name for p in (tmp_path / 'two').iterdir()) == ['checkpoint.pt', 'config.yaml', 'history.json', 'rank0.pt', 'rank1.pt', 'samples']
 
 
 @pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason='torch.distributed with the gloo backend is not available')
 @pytest.mark.skipif(not (BIN / 'torchrun').exists() and not shutil.which('torchrun'), reason='torchrun is not installed')
 def test_nan_on_one_rank_stops_all(tmp_path):
-    "A NaN loss on rank 1 only: both ranks stop with the guard's message (rank 0 is not left waiting, nor merely killed)."
+    """A NaN loss on rank 1 only: both ranks stop with the guard's message (rank 0 is not left waiting, nor merely killed).
+    torchrun's agent checks its workers every 5 s here, so it cannot kill rank 0 before rank 0 prints."""
     torchrun = BIN / 'torchrun' if (BIN / 'torchrun').exists() else shutil.which('torchrun')
-    r = subprocess.run([str(torchrun), '--standalone', '--nproc_per_node', '2', str(WORKER), *ARGS, '--steps', '3', '--out', str(tmp_path / 'nan')],
+    r = subprocess.run([str(torchrun), '--standalone', '--nproc_per_node', '2', '--monitor-interval', '5', str(WORKER), *ARGS, '--steps', '3', '--out', str(tmp_path / 'nan')],
                        capture_output=True, text=True, env=dict(ENV, V2V_TEST_NAN_RANK='1'), timeout=300)
     assert r.returncode != 0
     assert 'v2v_train: error: the generator loss is nan on rank 1 at step 1: training stopped' in r.stderr, r.stderr[-3000:]
