@@ -54,7 +54,7 @@ def config_parser():
     "v2v_train's parser: --preset, --config, --resume, --steps, --quiet, and one flag per TrainConfig field."
     p = argparse.ArgumentParser('v2v_train', allow_abbrev=False, description="Train vid2vid. Each field comes from the preset, "
         "then the run's saved config (with --resume), then --config, then the flags.")
-    p.add_argument('--preset', choices=PRESETS, default='tiny', help='tiny (CPU, minutes), small (CPU, an hour), paper (GPUs); default tiny')
+    p.add_argument('--preset', choices=PRESETS, default='tiny', help='tiny (CPU, minutes), small (CPU, half an hour), paper (GPUs); default tiny')
     p.add_argument('--config', metavar='FILE', help='a YAML or JSON file of config fields (some or all); flags override it')
     p.add_argument('--resume', action='store_true', help="continue from OUT/checkpoint.pt and OUT/config.yaml when they exist")
     p.add_argument('--steps', type=int, metavar='N', help='stop at global step N (default: the end of the schedule)')
