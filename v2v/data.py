@@ -650,18 +650,22 @@ def _video_length(path):
     if n == 0: raise ValueError(f"{path}: the video has no frames")
     return n
 
-def _read_image(path, mode):
+def _read_image(path, mode=None): # a PIL mode to convert to; None: the values as stored (a palette image's class ids)
     from PIL import Image, UnidentifiedImageError
     try:
-        with Image.open(path) as im: return np.asarray(im.convert(mode))
+        with Image.open(path) as im: return np.asarray(im if mode is None else im.convert(mode))
     except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{path}: not a readable image ({e})") from None
+
+def _read_stack(files, mode=None): # mode: as `_read_image`
+    "Image files of one size as one uint8 array (T, H, W[, C])."
+    arr = [_read_image(p, mode) for p in files]
+    shapes = {a.shape for a in arr}
+    if len(shapes) > 1: raise ValueError(f"{Path(files[0]).parent}: frames of different sizes {sorted(shapes)}")
+    return np.stack(arr)
 
 def _read_rgb_frames(files):
     "Frames (T, 3, H, W) in [-1, 1] from image files, which must share one size."
-    arr = [_read_image(p, 'RGB') for p in files]
-    shapes = {a.shape for a in arr}
-    if len(shapes) > 1: raise ValueError(f"{Path(files[0]).parent}: frames of different sizes {sorted(shapes)}")
-    return torch.from_numpy(np.stack(arr)).permute(0, 3, 1, 2).float() / 127.5 - 1
+    return torch.from_numpy(_read_stack(files, 'RGB')).permute(0, 3, 1, 2).float() / 127.5 - 1
 
 # %% ../nbs/00_data.ipynb #e01dadb6
 class VideoFolder(Dataset):

@@ -17,7 +17,7 @@ import torch
 import ipywidgets as widgets
 from PIL import Image
 from .flow import check_shape, flow_to_rgb
-from .data import label_to_rgb, read_video, write_video, to_uint8, IMAGE_EXTS, _frame_files, _read_rgb_frames
+from .data import label_to_rgb, read_video, write_video, to_uint8, IMAGE_EXTS, _frame_files, _read_stack
 
 # %% ../nbs/08_viewer.ipynb #ce9b10b3
 def _read_path(p, name): # a video file, or a folder of frame images (`v2v_generate --frames`) or of label maps
@@ -25,10 +25,8 @@ def _read_path(p, name): # a video file, or a folder of frame images (`v2v_gener
     files = _frame_files(p)
     if not files: raise ValueError(f"{name}: the folder {p} holds no frame images ({', '.join(IMAGE_EXTS)})")
     with Image.open(files[0]) as im: mode = im.mode
-    if mode not in ('L', 'P'): return to_uint8(_read_rgb_frames(files), name)
-    maps = [np.asarray(Image.open(f)) for f in files]        # 8-bit grey or palette images hold class ids: (T, H, W)
-    if len({m.shape for m in maps}) > 1: raise ValueError(f"{name}: the label maps in {p} differ in size: {sorted({m.shape for m in maps})}")
-    return torch.from_numpy(np.stack(maps))
+    if mode in ('L', 'P'): return torch.from_numpy(_read_stack(files))        # 8-bit grey or palette images hold class ids: (T, H, W)
+    return torch.from_numpy(_read_stack(files, 'RGB')).permute(0, 3, 1, 2)
 
 def _check_layout(x, name): # (T, C, H, W) or (T, H, W), not channels-last
     if x.ndim == 4 and x.shape[-1] in (3, 4) and x.shape[1] not in (1, 2, 3):
