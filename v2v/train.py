@@ -403,13 +403,14 @@ def train_step(self:Trainer, batch:dict):
 @patch
 def _guard(self:Trainer, what, loss):
     "Stop, on every process, when the loss is NaN or infinite on any of them."
-    bad = (~torch.isfinite(loss.detach())).float().reshape(1)
+    ok = torch.isfinite(loss.detach())
+    bad = (~ok).float().reshape(1)
     if self.world > 1: dist.all_reduce(bad)            # all ranks learn of it: none is left waiting for the others' gradients
     if bad.item():
-        ck = self.out / 'checkpoint.pt'
+        ck, mine = self.out / 'checkpoint.pt', not ok.item()
         last = f"the last good checkpoint is {ck}" if ck.exists() else "no checkpoint was written yet"
-        where = '' if self.world == 1 else f" on rank {self.rank}" if not torch.isfinite(loss) else f" on another rank (this is rank {self.rank})"
-        raise FloatingPointError(f"the {what} loss is {float(loss) if not torch.isfinite(loss) else 'not finite'}{where} at step {self.step}: "
+        where = '' if self.world == 1 else f" on rank {self.rank}" if mine else f" on another rank (this is rank {self.rank})"
+        raise FloatingPointError(f"the {what} loss is {float(loss) if mine else 'not finite'}{where} at step {self.step}: "
                                  f"training stopped; {last} (try a lower lr, or amp=False)")
 
 # %% ../nbs/07_training.ipynb #23dc3c47
