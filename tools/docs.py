@@ -36,7 +36,7 @@ def to_html(proc, out, execute=EXECUTE): # execute: names of the notebooks to ru
             return (cell, resources) if is_slow(cell) else super().preprocess_cell(cell, resources, index)
 
     out.mkdir(exist_ok=True)
-    nbs = sorted(proc.glob('*.ipynb'))
+    nbs, shown = sorted(proc.glob('*.ipynb')), []
     for p in nbs:
         nb = nbformat.read(p, as_version=4)
         if execute is True or p.name in execute:   # run the source notebook; its outputs go to the processed cells with the same id
@@ -47,16 +47,22 @@ def to_html(proc, out, execute=EXECUTE): # execute: names of the notebooks to ru
                 if c.cell_type == 'code' and c.get('id') in outputs: c.outputs = outputs[c.id]
             if 'widgets' in src.metadata: nb.metadata['widgets'] = src.metadata['widgets']   # the widgets' state, or they show as text
         html, _ = HTMLExporter().from_notebook_node(nb)
-        (out / p.with_suffix('.html').name).write_text(html, encoding='utf-8')
+        page = out / p.with_suffix('.html').name
+        page.write_text(html, encoding='utf-8')
+        check_page(page, html, ran=execute is True or p.name in execute)
+        shown += [(page.name, rel) for rel in local_sources(html)]
     if not nbs: sys.exit(f'no processed notebooks in {proc}')
     print(f'rendered {len(nbs)} notebooks to {out}')
-    copy_assets(proc, out)
-    for page in out.glob('*.html'):                     # a widget without its saved state is printed as its repr
-        if re.search(r'<pre>\w+\(children=', page.read_text(encoding='utf-8')):
-            sys.exit(f'{page} shows a widget as text: its notebook was run without saving the widget state')
-    for page, marks in PLAYERS.items():
-        if (execute is True or page.replace('.html', '.ipynb') in execute) and not all(m in (out / page).read_text(encoding='utf-8') for m in marks):
-            sys.exit(f'{out / page} has no static player (looked for {marks}): its notebook must show jshtml_player and plotly_player')
+    copy_assets(proc, out, shown)
+
+
+def check_page(page, html, ran): # ran: its notebook was executed for the docs
+    "Stop on a widget printed as text (run without its saved state), or on an executed page without its static players."
+    if re.search(r'<pre>\w+\(children=', html):
+        sys.exit(f'{page} shows a widget as text: its notebook was run without saving the widget state')
+    marks = PLAYERS.get(page.name, ())
+    if ran and not all(m in html for m in marks):
+        sys.exit(f'{page} has no static player (looked for {marks}): its notebook must show jshtml_player and plotly_player')
 
 
 def local_sources(html):
@@ -65,15 +71,14 @@ def local_sources(html):
                    if not re.match(r'[a-z][a-z0-9+.-]*:|/|#', s)})
 
 
-def copy_assets(proc, out):
-    "Copy every local file a rendered page shows from the processed notebooks' folder into `out`; stop if one is missing."
+def copy_assets(proc, out, shown): # shown: (page name, relative path) of every local file a page shows
+    "Copy the files the rendered pages show from the processed notebooks' folder into `out`; stop if one is missing."
     missing = []
-    for page in sorted(out.glob('*.html')):
-        for rel in local_sources(page.read_text(encoding='utf-8')):
-            src, dst = proc / rel, out / rel
-            if not src.is_file(): missing.append(f'{page.name}: {rel}'); continue
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dst)
+    for page, rel in shown:
+        src, dst = proc / rel, out / rel
+        if not src.is_file(): missing.append(f'{page}: {rel}'); continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
     if missing: sys.exit('pages show files that do not exist (paths are relative to nbs/):\n  ' + '\n  '.join(missing))
 
 
