@@ -349,7 +349,7 @@ def evaluate(pairs:list, # (name, real file, fake file) each: see `video_pairs`
                  lpips=_try(notes, 'lpips', lambda: lpips(r, f, device=device, progress=False).mean()),
                  warp_error=_try(notes, 'warp_error', lambda: warp_error(f[None], flow, valid)),
                  warp_error_real=_try(notes, 'warp_error_real', lambda: warp_error(r[None], flow, valid)),
-                 tof=_try(notes, 'tof', lambda: tof(r[None], f[None], crop=min(r.shape[-2:]) >= 48, progress=False)),
+                 tof=_try(notes, 'tof', lambda: tof(r[None], f[None], crop='auto', progress=False)),
                  tlp=_try(notes, 'tlp', lambda: tlp(r[None], f[None], device=device, progress=False)))
         per[name] = {k: (v if v is None or math.isfinite(v) else None) for k, v in m.items()}
         if m['psnr'] == math.inf: notes.setdefault('psnr', 'infinite: the videos are identical')

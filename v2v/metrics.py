@@ -580,12 +580,15 @@ def clip_flow(clip, # (T, 3, H, W), float in [-1, 1] or uint8
 def tof(real, # clips (B, T, 3, H, W), float in [-1, 1] or uint8
         fake, # generated clips, same shape
         method:str='tecogan', # the flow, see `clip_flow`
-        crop:bool=True, # TecoGAN's border crop (frames of at least 48 pixels a side); False: every pixel
+        crop=True, # TecoGAN's border crop (frames of at least 48 pixels a side); 'auto': where the frames allow it; False: every pixel
         reduce:bool=True, # False: one value per pair of frames, (B, T - 1)
         progress:bool=True):
     "TecoGAN's tOF: mean over pairs and pixels of ||OF(real_{t-1}, real_t) - OF(fake_{t-1}, fake_t)||, flow in pixels."
     real, fake, d = _video_pair(real, fake)
-    hs, ws = (tecogan_crop(d['H']), tecogan_crop(d['W'])) if crop else (slice(None), slice(None))
+    try: hs, ws = (tecogan_crop(d['H']), tecogan_crop(d['W'])) if crop else (slice(None), slice(None))
+    except ValueError:
+        if crop != 'auto': raise
+        hs = ws = slice(None)
     pairs = tqdm(zip(real, fake), total=d['B'], desc='tOF', disable=not progress, leave=False)
     per = torch.stack([(clip_flow(r, method) - clip_flow(f, method))[..., hs, ws].norm(dim=1).mean((1, 2)) for r, f in pairs])
     return per if not reduce else float(per.mean())
