@@ -6,6 +6,9 @@ import torch
 import torch.distributed as dist
 
 BIN, WORKER = Path(sys.executable).parent, Path(__file__).with_name('ddp_worker.py')
+TORCHRUN = BIN / 'torchrun' if (BIN / 'torchrun').exists() else shutil.which('torchrun')
+pytestmark = [pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason='torch.distributed with the gloo backend is not available'),
+              pytest.mark.skipif(TORCHRUN is None, reason='torchrun is not installed')]   # for every test here
 ENV = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH='')
 ARGS = ['--n_videos', '4', '--batch_size', '4', '--n_frames', '5', '--steps', '2', '--log_every', '1', '--quiet']
 
@@ -16,11 +19,8 @@ def launch(*cmd):
     return r
 
 
-@pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason='torch.distributed with the gloo backend is not available')
-@pytest.mark.skipif(not (BIN / 'torchrun').exists() and not shutil.which('torchrun'), reason='torchrun is not installed')
 def test_two_processes_match_one(tmp_path):
-    torchrun = BIN / 'torchrun' if (BIN / 'torchrun').exists() else shutil.which('torchrun')
-    two = launch(torchrun, '--standalone', '--nproc_per_node', '2', WORKER, *ARGS, '--out', tmp_path / 'two')
+    two = launch(TORCHRUN, '--standalone', '--nproc_per_node', '2', WORKER, *ARGS, '--out', tmp_path / 'two')
     launch(sys.executable, WORKER, *ARGS, '--out', tmp_path / 'one')
     assert two.stdout.count('trained to step 2') == 1 and '2 processes' in two.stdout      # rank 0 alone speaks
     r0, r1, one = (torch.load(tmp_path / d / f'rank{r}.pt', weights_only=True) for d, r in (('two', 0), ('two', 1), ('one', 0)))
@@ -49,13 +49,10 @@ def test_two_processes_match_one(tmp_path):
     assert sorted(p.name for p in (tmp_path / 'two').iterdir()) == ['checkpoint.pt', 'config.yaml', 'history.json', 'rank0.pt', 'rank1.pt', 'samples']
 
 
-@pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason='torch.distributed with the gloo backend is not available')
-@pytest.mark.skipif(not (BIN / 'torchrun').exists() and not shutil.which('torchrun'), reason='torchrun is not installed')
 def test_nan_on_one_rank_stops_all(tmp_path):
     """A NaN loss on rank 1 only: both ranks stop with the guard's message (rank 0 is not left waiting, nor merely killed).
     torchrun's agent checks its workers every 5 s here, so it cannot kill rank 0 before rank 0 prints."""
-    torchrun = BIN / 'torchrun' if (BIN / 'torchrun').exists() else shutil.which('torchrun')
-    r = subprocess.run([str(torchrun), '--standalone', '--nproc_per_node', '2', '--monitor-interval', '5', str(WORKER), *ARGS, '--steps', '3', '--out', str(tmp_path / 'nan')],
+    r = subprocess.run([str(TORCHRUN), '--standalone', '--nproc_per_node', '2', '--monitor-interval', '5', str(WORKER), *ARGS, '--steps', '3', '--out', str(tmp_path / 'nan')],
                        capture_output=True, text=True, env=dict(ENV, V2V_TEST_NAN_RANK='1'), timeout=300)
     assert r.returncode != 0
     assert 'v2v_train: error: the generator loss is nan on rank 1 at step 1: training stopped' in r.stderr, r.stderr[-3000:]
