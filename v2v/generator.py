@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['BENCH_CONFIGS', 'BENCH_SIZES', 'compose', 'encoder', 'decoder', 'CoarseScale', 'downsample', 'LocalEnhancer',
-           'Pyramid', 'merge_old_heads', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'generate', 'Frozen',
-           'for_inference', 'best_time', 'matmul_rate', 'flops_per_frame', 'benchmark_generator', 'bench_table',
-           'markdown_table', 'v2v_bench']
+           'Pyramid', 'merge_old_heads', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'start_frames', 'roll',
+           'generate', 'Frozen', 'for_inference', 'best_time', 'matmul_rate', 'flops_per_frame', 'benchmark_generator',
+           'bench_table', 'markdown_table', 'v2v_bench']
 
 # %% ../nbs/03_generator.ipynb #3d1a25f6
 import time, statistics
@@ -187,30 +187,46 @@ class FrameGenerator(nn.Module):
         return dict(image=img, raw=img, flow=None, mask=None, warped=None)
 
 # %% ../nbs/03_generator.ipynb #7b99d1cb
+def start_frames(model:nn.Module, # a SequentialGenerator or FrameGenerator
+                 inputs:torch.Tensor, # input maps (B, T, K, H, W)
+                 first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W), or None: label-only
+                 first_model:nn.Module=None): # the single-image generator; default `model.first_G`
+    "The first `n_frames_G - 1` frames of a clip (B, n-1, 3, H, W): the real ones if given, else painted from the labels."
+    n, d = model.n_frames_G, check_shape(inputs, 'B T K H W', 'inputs')
+    if n == 1: return inputs.new_zeros(d['B'], 0, 3, d['H'], d['W'])
+    if first_frames is not None:
+        check_shape(first_frames, f'B {n - 1} 3 H W', 'first_frames', d)
+        return first_frames.to(inputs)
+    G1 = first_model if first_model is not None else getattr(model, 'first_G', None)
+    if G1 is None:
+        raise ValueError("label-only generation needs a first-frame generator, and this model has none (model.first_G): load a "
+                         "checkpoint trained with first_G=True, pass first_model (a FrameGenerator), or pass real first_frames "
+                         f"(B, {n - 1}, 3, H, W)")
+    return torch.stack([G1(inputs[:, min(i, d['T'] - 1)])['image'] for i in range(n - 1)], 1)
+
+def roll(model:nn.Module, inputs:torch.Tensor, # as in `start_frames`
+         first_frames:torch.Tensor=None, first_model:nn.Module=None):
+    "Yield (t, out) for each frame: `out` is dict(image) for the start frames, then the model's output plus its history `prev`."
+    n, T = model.n_frames_G, inputs.shape[1]
+    hist = start_frames(model, inputs, first_frames, first_model)
+    for t in range(min(n - 1, T)): yield t, dict(image=hist[:, t])
+    for t in range(n - 1, T):
+        o = model(inputs[:, t - n + 1:t + 1], hist if n > 1 else None)
+        yield t, dict(o, prev=hist)
+        if n > 1: hist = torch.cat([hist[:, 1:], o['image'][:, None]], 1)
+
 @torch.inference_mode()
 def generate(model:nn.Module, # a SequentialGenerator or FrameGenerator (or either wrapped by `for_inference`)
              inputs:torch.Tensor, # label/sketch/pose maps (B, T, K, H, W)
-             first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W), or None
-             progress:bool=False): # show a progress bar
+             first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W), or None: from labels only
+             progress:bool=False, # show a progress bar
+             first_model:nn.Module=None): # single-image generator for label-only starts; default `model.first_G`
     "Roll `model` over a whole clip: (B, T, 3, H, W) in [-1, 1]."
+    from tqdm.auto import tqdm
     d = check_shape(inputs, 'B T K H W', 'inputs')
-    b, T, h, w, n = d['B'], d['T'], d['H'], d['W'], model.n_frames_G
-    hist = torch.zeros(b, max(n - 1, 0), 3, h, w, device=inputs.device, dtype=inputs.dtype)
-    out, start = torch.empty(b, T, 3, h, w, dtype=inputs.dtype), 0
-    if first_frames is not None and n > 1:
-        check_shape(first_frames, f'B {n - 1} 3 H W', 'first_frames', d)
-        hist, start = first_frames.to(hist), min(n - 1, T)
-        out[:, :start] = first_frames[:, :start].cpu()
-    steps = range(start, T)
-    if progress:
-        from tqdm.auto import tqdm
-        steps = tqdm(steps, desc='generating', leave=False)
-    for t in steps:
-        idx = [max(i, 0) for i in range(t - n + 1, t + 1)]
-        o = model(inputs[:, idx], hist if n > 1 else None)
-        frame = o['raw'] if (first_frames is None and t < n - 1) else o['image']
-        out[:, t] = frame.cpu()
-        if n > 1: hist = torch.cat([hist[:, 1:], frame[:, None]], 1)
+    out = torch.empty(d['B'], d['T'], 3, d['H'], d['W'], dtype=inputs.dtype)
+    for t, o in tqdm(roll(model, inputs, first_frames, first_model), total=d['T'], desc='generating', leave=False, disable=not progress):
+        out[:, t] = o['image'].cpu()
     return out
 
 # %% ../nbs/03_generator.ipynb #11a3045e

@@ -17,6 +17,7 @@ import torch
 import ipywidgets as widgets
 from PIL import Image
 from .flow import check_shape, flow_to_rgb
+from .generator import roll
 from .data import label_to_rgb, read_video, write_video, to_uint8, IMAGE_EXTS, _frame_files, _read_stack
 
 # %% ../nbs/08_viewer.ipynb #ce9b10b3
@@ -240,39 +241,34 @@ def scrub(videos, # dict title -> clip, a list of clips, or one clip: tensor/arr
 @torch.no_grad()
 def trace(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
           inputs:torch.Tensor, # one clip's input maps (T, K, H, W)
-          first_frames:torch.Tensor=None): # real frames (n_frames_G - 1, 3, H, W), as `generate` takes them
+          first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W), as `generate` takes them; None: from labels
+          first_model:torch.nn.Module=None): # the single-image generator for label-only starts; default `model.first_G`
     "Run `model` over a clip like `generate`, keeping each step's prev, flow, warped, raw, mask and image: dict of (T, ...) CPU tensors."
     n, (T, _, h, w) = getattr(model, 'n_frames_G', 1), check_shape(inputs, 'T K H W', 'inputs').values()
     dev = next(model.parameters()).device
-    x = inputs[None].to(dev)
-    hist, start = torch.zeros(1, max(n - 1, 0), 3, h, w, device=dev, dtype=x.dtype), 0
-    if first_frames is not None and n > 1:
-        check_shape(first_frames, f'{n - 1} 3 {h} {w}', 'first_frames')
-        hist, start = first_frames[None].to(hist), min(n - 1, T)
+    if first_frames is not None and n > 1: check_shape(first_frames, f'{n - 1} 3 {h} {w}', 'first_frames')
     keys, rec = ('prev', 'flow', 'warped', 'raw', 'mask', 'image'), []
-    for t in range(T):
-        if t < start:  # a given real frame: nothing was computed
-            z = torch.zeros(1, 3, h, w, device=dev)
-            rec.append(dict(prev=torch.zeros_like(hist), flow=z[:, :2], warped=z, raw=first_frames[None, t].to(z), mask=z[:, :1], image=first_frames[None, t].to(z)))
-            continue
-        o = model(x[:, [max(i, 0) for i in range(t - n + 1, t + 1)]], hist if n > 1 else None)
-        frame = o['raw'] if (first_frames is None and t < n - 1) else o['image']
-        rec.append(dict(o, prev=hist, image=frame))
-        if n > 1: hist = torch.cat([hist[:, 1:], frame[:, None]], 1)
+    for t, o in roll(model, inputs[None].to(dev), None if first_frames is None else first_frames[None].to(dev), first_model):
+        if 'raw' not in o:  # a start frame: given (nothing computed, mask 0) or painted by the first-frame generator (mask 1)
+            z, img = torch.zeros(1, 3, h, w, device=dev), o['image']
+            m = z[:, :1] + (first_frames is None)
+            o = dict(prev=torch.zeros(1, n - 1, 3, h, w, device=dev), flow=z[:, :2], warped=z, raw=img, mask=m, image=img)
+        rec.append(o)
     return {k: None if rec[-1].get(k) is None else torch.cat([r[k] for r in rec]).cpu() for k in keys}
 
 # %% ../nbs/08_viewer.ipynb #7c5ec193
 def explain_step(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
                  clip, # input maps (T, K, H, W), or a data set item dict (its 'label'/'sketch'/'pose', and 'image' as ground truth)
                  t:int=0, # frame shown first
-                 first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W), as `generate` takes them
+                 first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W), as `generate` takes them; None: from labels
+                 first_model:torch.nn.Module=None, # single-image generator for label-only starts; default `model.first_G`
                  fps:float=4, zoom='auto'):
     "A widget showing everything the generator reads and computes at frame t, with a slider over t."
     item = clip if isinstance(clip, dict) else {}
     key = next((k for k in ('label', 'sketch', 'pose') if k in item), None)
     if item and key is None: raise ValueError(f"clip dict must have a 'label', 'sketch' or 'pose' entry, got {list(item)}")
     inputs = item[key] if item else clip
-    tr, n = trace(model, inputs, first_frames), getattr(model, 'n_frames_G', 1)
+    tr, n = trace(model, inputs, first_frames, first_model), getattr(model, 'n_frames_G', 1)
     T = len(inputs)
     read = {(f'input t-{n - 1 - j}' if j < n - 1 else 'input t'): inputs[[max(s - (n - 1 - j), 0) for s in range(T)]] for j in range(n)}
     read.update({f'previous t-{n - 1 - j}': tr['prev'][:, j] for j in range(n - 1)})
