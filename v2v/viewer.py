@@ -258,7 +258,7 @@ def trace(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
 
 # %% ../nbs/08_viewer.ipynb #7c5ec193
 def explain_step(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
-                 clip, # input maps (T, K, H, W), or a data set item dict (its 'label'/'sketch'/'pose', and 'image' as ground truth)
+                 clip, # input maps (T, K, H, W), or a data set item dict (its 'label'/'sketch'/'pose'; 'image' and 'flow' as ground truth)
                  t:int=0, # frame shown first
                  first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W), as `generate` takes them; None: from labels
                  first_model:torch.nn.Module=None, # single-image generator for label-only starts; default `model.first_G`
@@ -275,6 +275,7 @@ def explain_step(model:torch.nn.Module, # a SequentialGenerator or FrameGenerato
     made = {'flow': tr['flow'], 'warped t-1': tr['warped'], 'hallucinated': tr['raw'], 'mask': tr['mask'], 'output': tr['image']}
     made = {k: v for k, v in made.items() if v is not None}
     if 'image' in item: made['ground truth'] = item['image']
+    if 'flow' in item and tr['flow'] is not None: made['true flow'] = item['flow']
     panels = gather_panels({**read, **made})
     h, w = next(iter(panels.values())).shape[1:3]
     k = auto_zoom(h, w) if zoom == 'auto' else zoom
