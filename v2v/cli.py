@@ -398,7 +398,7 @@ def eval_parser():
     p.add_argument('--md', metavar='OUT.md', help='write the table as markdown')
     p.add_argument('--skip', default='', metavar='M,M', help=f"metrics not to compute, of {', '.join(METRICS)}")
     p.add_argument('--start', type=int, default=0, metavar='N', help='ignore the first N frames of every video '
-                   '(e.g. the n_frames_G-1 real frames v2v_generate copies in)')
+                   '(e.g. the n_frames_G-1 start frames: real ones that v2v_generate --first_frames real copies in)')
     p.add_argument('--device', default=None, help='for FID and LPIPS; default: cuda when available')
     return p
 
