@@ -82,10 +82,15 @@ def test_generate_from_label_maps(run, tmp_path):
     r = sh('v2v_generate', run / 'checkpoint.pt', tmp_path / 'gen.gif', '--input', root / 'labels' / 'clip0000', '--frames', tmp_path / 'fr',
            '--side_by_side', '--quiet')
     assert 'input | generated | real' in r.stdout                           # images/clip0000 is found as the ground truth
+    assert 'start: from the labels only' in r.stdout                        # the run has a first-frame generator: label-only by default
     assert read_video(tmp_path / 'gen.gif').shape == (6, 3, 64, 192)
     frame = lambda d, t: _read_image(d / f'{t:06d}.png', 'RGB')
-    assert np.array_equal(frame(tmp_path / 'fr', 1), frame(root / 'images' / 'clip0000', 1))     # first n_frames_G - 1: the real ones
-    assert not np.array_equal(frame(tmp_path / 'fr', 2), frame(root / 'images' / 'clip0000', 2))
+    assert not np.array_equal(frame(tmp_path / 'fr', 1), frame(root / 'images' / 'clip0000', 1))
+    r = sh('v2v_generate', run / 'checkpoint.pt', tmp_path / 'gen2.gif', '--input', root / 'labels' / 'clip0000', '--frames', tmp_path / 'fr2',
+           '--first_frames', 'real', '--quiet')
+    assert 'start: the first 2 real frames' in r.stdout
+    assert np.array_equal(frame(tmp_path / 'fr2', 1), frame(root / 'images' / 'clip0000', 1))    # first n_frames_G - 1: the real ones
+    assert not np.array_equal(frame(tmp_path / 'fr2', 2), frame(root / 'images' / 'clip0000', 2))
 
 
 def test_eval(generated, tmp_path):
