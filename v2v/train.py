@@ -414,15 +414,13 @@ def first_step(self:Trainer, labels, real): # the clips' first n_frames_G-1 maps
     with amp: fake = self.G1_(lab)['image']
     in_real, in_fake = torch.cat([lab, rl], 1), torch.cat([lab, fake], 1)
     with amp: d = discriminator_loss(self.D1_(in_real), self.D1_(in_fake.detach()), cfg.gan_mode)
-    self._guard('first-frame discriminator', d['total'])
-    self.opt_D1.zero_grad(set_to_none=True); d['total'].backward(); self.opt_D1.step()
+    self._descend(self.opt_D1, d['total'], 'first-frame discriminator')
     self.D1.requires_grad_(False)
     with amp:
         with torch.no_grad(): d_real = self.D1(in_real)
         L = generator_losses(cfg.losses(), self.D1(in_fake), d_real, fake=fake, real=rl, vgg=self.vgg)
     self.D1.requires_grad_(True)
-    self._guard('first-frame generator', L['total'])
-    self.opt_G1.zero_grad(set_to_none=True); L['total'].backward(); self.opt_G1.step()
+    self._descend(self.opt_G1, L['total'], 'first-frame generator')
     logs = {**{f'G1_{k}': v.item() for k, v in L.items()}, 'D1_real': d['real'].item(), 'D1_fake': d['fake'].item()}
     return fake.detach().unflatten(0, labels.shape[:2]), logs
 
@@ -445,8 +443,7 @@ def update(self:Trainer, batch:dict, # a chunk of clips (B, T', ...): n_frames_G
         if use_T:
             dt = discriminator_loss(self.D_T_(real, flow), self.D_T_(clip_fake.detach(), flow), cfg.gan_mode)
             loss_D, logs['DT_real'], logs['DT_fake'] = loss_D + dt['total'], dt['real'], dt['fake']
-    self._guard('discriminator', loss_D)
-    self.opt_D.zero_grad(set_to_none=True); loss_D.backward(); self.opt_D.step()
+    self._descend(self.opt_D, loss_D, 'discriminator')
     # generator (the discriminators, unwrapped, only pass gradients through)
     for m in self.Ds: m.requires_grad_(False)
     with amp:
@@ -462,8 +459,7 @@ def update(self:Trainer, batch:dict, # a chunk of clips (B, T', ...): n_frames_G
                              mask=fl(out['mask']) if 'mask' in out and self.G.use_mask else None,
                              warped=fl(out['warped']) if has_flow else None, vgg=self.vgg)
     for m in self.Ds: m.requires_grad_(True)
-    self._guard('generator', L['total'])
-    self.opt_G.zero_grad(set_to_none=True); L['total'].backward(); self.opt_G.step()
+    self._descend(self.opt_G, L['total'], 'generator')
     return {**{f'G_{k}': v.item() for k, v in L.items()}, **{k: v.item() for k, v in logs.items()}}, fake
 
 @patch
@@ -493,6 +489,12 @@ def _guard(self:Trainer, what, loss):
         where = '' if self.world == 1 else f" on rank {self.rank}" if mine else f" on another rank (this is rank {self.rank})"
         raise FloatingPointError(f"the {what} loss is {float(loss) if mine else 'not finite'}{where} at step {self.step}: "
                                  f"training stopped; {last} (try a lower lr, or amp=False)")
+
+@patch
+def _descend(self:Trainer, opt, loss, what): # what: the loss's name, for `_guard`'s message
+    "One optimizer step on `loss`, after `_guard` has checked that it is finite on every process."
+    self._guard(what, loss)
+    opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
 
 # %% ../nbs/07_training.ipynb #23dc3c47
 @patch
