@@ -1,4 +1,6 @@
 "The v2v_data console script end to end: it writes a data set that VideoFolder reads back, and demo videos."
+import sys
+from pathlib import Path
 import torch
 from v2v.data import VideoFolder, SyntheticScenes, read_video
 
@@ -36,10 +38,11 @@ def test_bench_writes_table_and_json(tmp_path, run, bin_dir):
     import json
     out = tmp_path / 'bench.json'
     r = run(bin_dir / 'v2v_bench', '--configs', 'tiny', '--sizes', '32x32,32x64', '--reps', '1', '--no_train', '--json', out)
-    assert '| tiny | 32x64 | no |' in r.stdout and 'fp32 matmul' in r.stdout
+    assert '| tiny | 32x64 | no |' in r.stdout and 'fp32 torch.mm' in r.stdout and 'GEMM peak' in r.stdout
     rows = json.loads(out.read_text())
     assert [x['size'] for x in rows] == ['32x32', '32x64']
     assert abs(rows[1]['gflop_per_frame'] / rows[0]['gflop_per_frame'] - 2) < 0.01     # twice the pixels, twice the FLOPs
+    assert all(0 < x['frac_peak'] <= x['frac_matmul'] for x in rows)                   # the GEMM peak is at least torch.mm's rate
     assert not list(tmp_path.glob('.*tmp*'))
 
 
@@ -48,3 +51,13 @@ def test_bench_bad_arguments(tmp_path, run, bin_dir):
     assert r.returncode != 0 and '--sizes must look like' in r.stderr
     r = run(bin_dir / 'v2v_bench', '--configs', 'huge', ok=False)
     assert r.returncode != 0 and "unknown configs ['huge']" in r.stderr
+
+
+def test_gpu_check_needs_cuda(tmp_path, run):
+    "tools/gpu_check.py fills in GPU rows; without CUDA it stops with a message that says so, and writes nothing."
+    import pytest, torch
+    if torch.cuda.is_available(): pytest.skip('a CUDA device is here: the check would run for real')
+    root = Path(__file__).resolve().parents[1]
+    r = run(sys.executable, root / 'tools' / 'gpu_check.py', '--out', tmp_path / 'g.json', ok=False)
+    assert r.returncode != 0 and 'no CUDA device' in r.stderr
+    assert not (tmp_path / 'g.json').exists()

@@ -419,13 +419,14 @@ def check_presets(presets:list):
     if bad: raise ValueError(f"unknown presets {bad}: choose from {list(PRESETS)}")
 
 def bench_presets(presets:list, # preset names, e.g. ['tiny', 'small']
-                  steps:int=2): # timed training steps after one warm-up step
+                  steps:int=2, # timed training steps after a warm-up step and a FLOP-counted one
+                  compile:bool=False): # time the presets with compiled generators (TrainConfig.compile)
     "`benchmark_training` of each preset at its longest clips, each in a fresh process (peak memory is per process)."
     check_presets(presets)
     rows = []
     for name in presets:
         code = ('import json, tempfile\nfrom v2v.train import TrainConfig, benchmark_training\nwith tempfile.TemporaryDirectory() as d:\n'
-                f'    print(json.dumps(benchmark_training(TrainConfig.{name}(out=d), steps={steps})))')
+                f'    print(json.dumps(benchmark_training(TrainConfig.{name}(out=d, compile={bool(compile)}), steps={steps})))')
         r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if r.returncode:                                   # the exception's whole message, which may span lines
             err = r.stderr.strip().splitlines() or ['failed']
@@ -436,9 +437,11 @@ def bench_presets(presets:list, # preset names, e.g. ['tiny', 'small']
 
 def presets_table(rows:list): # from bench_presets
     "The training benchmark as a markdown table."
-    lines = ['| preset | size | batch x clip | s/step | steps/s | peak memory | device |', '|---|---|---|---|---|---|---|']
-    lines += [f"| {r['preset']} | {r['size']} | {r['batch']} x {r['clip']} | {r['seconds_per_step']:.2f} | {r['steps_per_s']:.3f} | "
-              f"{r['peak_memory_gb']:.1f} GB | {r['device']} |" for r in rows]
+    lines = ['| preset | size | batch x clip | compiled | GFLOP/step | s/step | of torch.mm | of GEMM peak | peak memory | device |',
+             '|---|---|---|---|---|---|---|---|---|---|']
+    lines += [f"| {r['preset']} | {r['size']} | {r['batch']} x {r['clip']} | {'yes' if r['compiled'] else 'no'} | {r['gflop_per_step']:.1f} | "
+              f"{r['seconds_per_step']:.2f} | {r['frac_matmul']:.0%} | {r['frac_peak']:.0%} | {r['peak_memory_gb']:.1f} GB | {r['device']} |"
+              for r in rows]
     return '\n'.join(lines)
 
 # %% ../nbs/09_cli.ipynb #a5d1b888
@@ -447,7 +450,7 @@ def bench_parser():
     p = anno_parser(v2v.generator.v2v_bench.__wrapped__, 'v2v_bench')
     p.description = 'Benchmark the generator and, with --presets, whole training steps of presets.'
     p.add_argument('--presets', default='', help='also time training steps of these presets, comma-separated (tiny, small, paper)')
-    p.add_argument('--train_steps', type=int, default=2, help='timed training steps per preset (after one warm-up step)')
+    p.add_argument('--train_steps', type=int, default=2, help='timed training steps per preset (after a warm-up and a FLOP-counted step); the best counts')
     p.add_argument('--no_generator', action='store_true', help='skip the generator benchmark')
     return p
 
@@ -461,6 +464,6 @@ def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
         if skip and not presets: raise ValueError("--no_generator leaves nothing to do: name --presets")
         check_presets(presets)                             # before the generator benchmark, not after it
         rows = v2v.generator.v2v_bench.__wrapped__(**{**a, 'json': None}) if not skip else []
-        train = bench_presets(presets, steps) if presets else []
+        train = [r for c in ((False, True) if a['compile'] else (False,)) for r in bench_presets(presets, steps, c)] if presets else []
         if train: print(presets_table(train))
         if a['json']: atomic_write_text(a['json'], json.dumps(rows + train, indent=1))   # one list: generator rows, then preset rows

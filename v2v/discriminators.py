@@ -22,7 +22,7 @@ class PatchDiscriminator(nn.Module):
         super().__init__()
         blk = partial(ConvBlock, k=4, act='lrelu', spectral=spectral, reflect=False)
         chs = [input_nc] + [min(ndf * 2 ** i, 512) for i in range(n_layers_D + 1)]
-        stages = [blk(chs[0], chs[1], stride=2, norm='none')]
+        stages = [blk(chs[0], chs[1], stride=2, norm='none', edge=True)]   # reads the images: an EdgeConv
         stages += [blk(chs[i], chs[i + 1], stride=2, norm=norm) for i in range(1, n_layers_D)]
         stages += [blk(chs[-2], chs[-1], stride=1, norm=norm), blk(chs[-1], 1, stride=1, norm='none', act='none')]
         self.stages = nn.ModuleList(stages)

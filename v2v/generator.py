@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['BENCH_CONFIGS', 'BENCH_SIZES', 'compose', 'encoder', 'decoder', 'CoarseScale', 'downsample', 'LocalEnhancer',
            'Pyramid', 'merge_old_heads', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'start_frames', 'roll',
-           'generate', 'Frozen', 'for_inference', 'best_time', 'matmul_rate', 'flops_per_frame', 'benchmark_generator',
-           'bench_table', 'markdown_table', 'v2v_bench']
+           'generate', 'Frozen', 'for_inference', 'best_time', 'matmul_rate', 'gemm_rates', 'gemm_peak',
+           'flops_per_frame', 'benchmark_generator', 'bench_table', 'markdown_table', 'v2v_bench']
 
 # %% ../nbs/03_generator.ipynb #3d1a25f6
 import time, statistics
@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.script import call_parse, store_true
-from .layers import ConvBlock, ResBlock
+from .layers import ConvBlock, ResBlock, EdgeConv
 from .flow import warp, check_shape
 
 # %% ../nbs/03_generator.ipynb #e314b655
@@ -29,7 +29,7 @@ def compose(raw:torch.Tensor, # hallucinated frame (B, 3, H, W)
 # %% ../nbs/03_generator.ipynb #ee42832f
 def encoder(cin:int, ngf:int, n_down:int, n_blocks:int, norm:str='instance'):
     "7x7 conv, n_down stride-2 convs (channels x2 each, capped at 16 ngf), n_blocks residual blocks."
-    layers, ch = [ConvBlock(cin, ngf, 7, norm=norm)], ngf
+    layers, ch = [ConvBlock(cin, ngf, 7, norm=norm, edge=True)], ngf
     for _ in range(n_down):
         layers.append(ConvBlock(ch, min(ch * 2, ngf * 16), 3, stride=2, norm=norm)); ch = min(ch * 2, ngf * 16)
     return nn.Sequential(*layers, *[ResBlock(ch, norm) for _ in range(n_blocks)])
@@ -69,7 +69,7 @@ class LocalEnhancer(nn.Module):
                  n_blocks:int=3, # residual blocks per branch
                  norm:str='instance', branches:tuple=('image', 'flow')):
         super().__init__()
-        self.enc = nn.ModuleList([nn.Sequential(ConvBlock(c, ngf, 7, norm=norm), ConvBlock(ngf, 2 * ngf, 3, stride=2, norm=norm))
+        self.enc = nn.ModuleList([nn.Sequential(ConvBlock(c, ngf, 7, norm=norm, edge=True), ConvBlock(ngf, 2 * ngf, 3, stride=2, norm=norm))
                                   for c in in_chs])
         self.dec = nn.ModuleDict({b: nn.Sequential(*[ResBlock(2 * ngf, norm) for _ in range(n_blocks)],
                                                    ConvBlock(2 * ngf, ngf, 3, stride=2, norm=norm, transpose=True)) for b in branches})
@@ -134,9 +134,9 @@ class SequentialGenerator(nn.Module):
         self.fixed_mask, self.flow_mult = fixed_mask, flow_mult
         self.body = Pyramid([input_nc * n_frames_G, 3 * (n_frames_G - 1)], ngf, n_downsample, n_blocks, norm,
                             ('image', 'flow') if use_flow else ('image',), n_scales, n_blocks_local)
-        self.to_image = nn.Sequential(nn.Conv2d(ngf, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
+        self.to_image = nn.Sequential(EdgeConv(ngf, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
         if use_flow:
-            self.to_motion = nn.Conv2d(ngf, 2 + use_mask, 7, padding=3, padding_mode='reflect')   # flow, mask logit
+            self.to_motion = EdgeConv(ngf, 2 + use_mask, 7, padding=3, padding_mode='reflect')   # flow, mask logit
             self.register_load_state_dict_pre_hook(merge_old_heads)
 
     def check(self, labels, prev_images):
@@ -177,7 +177,7 @@ class FrameGenerator(nn.Module):
         self.config = {k: v for k, v in locals().items() if k not in ('self', '__class__')}
         self.input_nc = input_nc
         self.body = Pyramid([input_nc], ngf, n_downsample, n_blocks, norm, ('image',), n_scales, n_blocks_local)
-        self.to_image = nn.Sequential(nn.Conv2d(ngf, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
+        self.to_image = nn.Sequential(EdgeConv(ngf, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
     def forward(self, labels, prev_images=None):
         if labels.ndim == 5: labels = labels[:, -1]
         d, m = check_shape(labels, f'B {self.input_nc} H W', 'labels (current frame)'), self.body.multiple
@@ -258,10 +258,22 @@ def best_time(f, reps:int=5):
         t0 = time.perf_counter(); f(); best = min(best, time.perf_counter() - t0)
     return best
 
-def matmul_rate(n:int=1024, reps:int=10):
-    "This machine's fp32 matmul rate in FLOP/s (best of `reps`)."
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    return 2 * n ** 3 / best_time(lambda: a @ b, reps)
+def _timed(f, device): # f, then a CUDA synchronisation when it runs there
+    return (lambda: (f(), torch.cuda.synchronize(device))) if torch.device(device).type == 'cuda' else f
+
+def matmul_rate(n:int=1024, reps:int=10, device='cpu'):
+    "This machine's fp32 `torch.mm` rate in FLOP/s (best of `reps`)."
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    return 2 * n ** 3 / best_time(_timed(lambda: a @ b, device), reps)
+
+def gemm_rates(n:int=1024, reps:int=10, device='cpu'):
+    "(torch.mm's fp32 rate, the GEMM peak) in FLOP/s; the peak is the faster of torch.mm and oneDNN (a 1x1 convolution is a GEMM)."
+    x, w, mm = torch.randn(1, n, 32, 32, device=device), torch.randn(n, n, 1, 1, device=device), matmul_rate(n, reps, device)
+    return mm, max(mm, 2 * n * n * 1024 / best_time(_timed(lambda: F.conv2d(x, w), device), reps))
+
+def gemm_peak(n:int=1024, reps:int=10, device='cpu'):
+    "The fastest fp32 GEMM torch runs here, FLOP/s (see `gemm_rates`)."
+    return gemm_rates(n, reps, device)[1]
 
 def flops_per_frame(model, *inputs):
     "FLOPs of one call `model(*inputs)`, per item of the batch."
@@ -271,26 +283,28 @@ def flops_per_frame(model, *inputs):
 
 # %% ../nbs/03_generator.ipynb #046f9077
 def benchmark_generator(input_nc:int=12, size=(128, 128), n_frames_G:int=3, reps:int=5,
-                        rounds:int=3, # model timing then matmul timing, this many times: the ratio is the median of rounds
+                        rounds:int=3, # model timing then matmul and GEMM-peak timing, this many times: ratios are medians of rounds
                         train_step:bool=True, # also time one training step
                         compile:bool=False, # time the compiled model with frozen weights (compiles first)
+                        device='cpu', # where to run it (times wait for CUDA to finish)
                         **kw): # SequentialGenerator arguments
-    "Frames/s, training-step time, GFLOP/frame and fraction of the fp32 matmul rate for one config."
-    g, (h, w) = SequentialGenerator(input_nc, n_frames_G, **kw), size
-    labels, prev = torch.randn(1, n_frames_G, input_nc, h, w), torch.rand(1, n_frames_G - 1, 3, h, w) * 2 - 1
+    "Frames/s, training-step time, GFLOP/frame and fractions of the fp32 matmul rate and GEMM peak for one config."
+    g, (h, w) = SequentialGenerator(input_nc, n_frames_G, **kw).to(device), size
+    labels, prev = torch.randn(1, n_frames_G, input_nc, h, w, device=device), torch.rand(1, n_frames_G - 1, 3, h, w, device=device) * 2 - 1
     flops = flops_per_frame(g.eval(), labels, prev)
     if compile: torch._dynamo.reset()        # a fresh compile, whatever ran before in this process
     gm = for_inference(g, compile)
     with torch.inference_mode():
         gm(labels, prev)
-        runs = [(best_time(lambda: gm(labels, prev), reps), matmul_rate()) for _ in range(rounds)]
-    res = dict(size=f'{h}x{w}', gflop_per_frame=flops / 1e9, frames_per_s=1 / min(t for t, _ in runs),
-               frac_matmul=statistics.median(flops / t / r for t, r in runs),
-               matmul_gflops=statistics.median(r for _, r in runs) / 1e9, compiled=compile, rounds=runs)
+        runs = [(best_time(_timed(lambda: gm(labels, prev), device), reps), *gemm_rates(device=device)) for _ in range(rounds)]
+    med = lambda f: statistics.median(f(*r) for r in runs)
+    res = dict(size=f'{h}x{w}', gflop_per_frame=flops / 1e9, frames_per_s=1 / min(r[0] for r in runs),
+               frac_matmul=med(lambda t, mm, pk: flops / t / mm), frac_peak=med(lambda t, mm, pk: flops / t / pk),
+               matmul_gflops=med(lambda t, mm, pk: mm) / 1e9, peak_gflops=med(lambda t, mm, pk: pk) / 1e9, compiled=compile, rounds=runs)
     if train_step:
         g.train(); opt = torch.optim.Adam(g.parameters(), 2e-4)
         def step(): g(labels, prev)['image'].square().mean().backward(); opt.step(); opt.zero_grad()
-        step(); res['train_step_s'] = best_time(step, 2)
+        step(); res['train_step_s'] = best_time(_timed(step, device), 2)
     return res
 
 # %% ../nbs/03_generator.ipynb #794723b7
@@ -301,22 +315,22 @@ BENCH_SIZES = ((64, 64), (128, 128), (128, 256))
 
 def bench_table(configs=('tiny', 'reference', 'paper'), # names in BENCH_CONFIGS
                 sizes=BENCH_SIZES, # (H, W) each
-                reps:int=3, compile:bool=False, train_step:bool=True, progress:bool=True):
+                reps:int=3, compile:bool=False, train_step:bool=True, progress:bool=True, device='cpu'):
     "Run `benchmark_generator` over configs x sizes; a list of result dicts."
     from tqdm.auto import tqdm
     bad = [c for c in configs if c not in BENCH_CONFIGS]
     if bad: raise ValueError(f"unknown configs {bad}, expected some of {list(BENCH_CONFIGS)}")
     runs = [(c, s) for c in configs for s in sizes]
-    return [dict(config=c, **benchmark_generator(size=s, reps=reps, compile=compile, train_step=train_step, **BENCH_CONFIGS[c]))
+    return [dict(config=c, **benchmark_generator(size=s, reps=reps, compile=compile, train_step=train_step, device=device, **BENCH_CONFIGS[c]))
             for c, s in tqdm(runs, desc='benchmark', disable=not progress)]
 
 def markdown_table(rows:list): # result dicts of bench_table
     "The benchmark results as a markdown table."
-    lines = ['| config | size | compiled | GFLOP/frame | frames/s | of matmul rate | train step |', '|---|---|---|---|---|---|---|']
+    lines = ['| config | size | compiled | GFLOP/frame | frames/s | of torch.mm | of GEMM peak | train step |', '|---|---|---|---|---|---|---|---|']
     for r in rows:
         step = f"{r['train_step_s']:.2f} s" if 'train_step_s' in r else '-'
         lines.append(f"| {r['config']} | {r['size']} | {'yes' if r['compiled'] else 'no'} | {r['gflop_per_frame']:.2f} | "
-                     f"{r['frames_per_s']:.1f} | {r['frac_matmul']:.0%} | {step} |")
+                     f"{r['frames_per_s']:.1f} | {r['frac_matmul']:.0%} | {r['frac_peak']:.0%} | {step} |")
     return '\n'.join(lines)
 
 # %% ../nbs/03_generator.ipynb #254ff759
@@ -336,7 +350,8 @@ def v2v_bench(configs:str='tiny,reference,paper', # comma-separated names: tiny,
     try:
         for c in (False, True) if compile else (False,): rows += bench_table(configs.split(','), hw, reps, c, not no_train)
     except ValueError as e: raise SystemExit(str(e))
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, fp32 matmul {rows[0]['matmul_gflops']:.0f} GFLOP/s\n")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, fp32 torch.mm {rows[0]['matmul_gflops']:.0f} GFLOP/s, "
+          f"GEMM peak {rows[0]['peak_gflops']:.0f} GFLOP/s\n")
     print(markdown_table(rows))
     if json: atomic_write_text(json, js.dumps(rows, indent=1))
     return rows

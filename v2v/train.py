@@ -6,7 +6,8 @@
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'GEN_FORMAT', 'GEN_KEYS', 'PRETRAINED', 'ARCH_FIELDS',
            'TrainConfig', 'pick_device', 'init_distributed', 'deterministic_mode', 'make_dataset', 'shrink',
            'build_generator', 'save_checkpoint', 'load_checkpoint', 'load_generator', 'export_generator',
-           'pretrained_path', 'Trainer', 'plot_history', 'benchmark_training']
+           'pretrained_path', 'Trainer', 'judge', 'plot_history', 'step_flops', 'benchmark_training', 'profile_step',
+           'profile_table', 'plot_profiles']
 
 # %% ../nbs/07_training.ipynb #3071848b
 import json, os, time, warnings
@@ -82,6 +83,7 @@ class TrainConfig:
     deterministic:bool=False # `deterministic_mode`: deterministic kernels where torch has them (on CUDA, all but warp's backward)
     device:str='auto' # 'auto' (cuda, mps, cpu) or a torch device
     amp:bool=True # mixed precision (bfloat16 autocast) on CUDA
+    compile:bool=False # torch.compile the generators (static shapes): faster steps after a first one that compiles (a minute on 2 CPU cores)
     out:str='runs/run' # checkpoints, history, samples
     log_every:int=10
     sample_every:int=0 # steps between sample videos (0: at the end only)
@@ -351,11 +353,15 @@ class Trainer:
         if resume: self.load(resume)
 
     def _wrap(self):
-        "DDP wrappers under torchrun (D_T's slower scales sit out short clips: it may leave parameters unused)."
+        "Channels-last on CUDA; DDP wrappers under torchrun (D_T's slower scales sit out short clips: it may leave parameters unused); compiled generators."
+        nets = [m for m in (self.G, self.D_I, self.D_T, self.G1, self.D1) if m is not None]
+        if self.device.type == 'cuda':
+            for m in nets: m.to(memory_format=torch.channels_last)
         ddp = lambda m, unused=False: DDP(m, find_unused_parameters=unused) if self.world > 1 else m
-        self.G_, self.D_I_ = ddp(self.G), ddp(self.D_I)
+        fast = lambda m: torch.compile(m, dynamic=False) if self.cfg.compile else m   # one shape per call site: no recompiles
+        self.G_, self.D_I_ = fast(ddp(self.G)), ddp(self.D_I)
         self.D_T_ = ddp(self.D_T, True) if self.D_T is not None else None
-        self.G1_, self.D1_ = (ddp(self.G1), ddp(self.D1)) if self.G1 is not None else (None, None)
+        self.G1_, self.D1_ = (fast(ddp(self.G1)), ddp(self.D1)) if self.G1 is not None else (None, None)
 
     def _setup_optim(self):
         cfg = self.cfg
@@ -390,6 +396,14 @@ def batch(self:Trainer, step:int):
     batch = shrink(batch, cfg.n_scales - cfg.scales_at(epoch))
     return {k: v.to(self.device) for k, v in batch.items()}
 
+# %% ../nbs/07_training.ipynb #e0e0c102
+def _halves(x, n:int): # nested lists/tuples of tensors with 2n rows
+    return (x[:n], x[n:]) if torch.is_tensor(x) else tuple(map(list, zip(*(_halves(v, n) for v in x))))
+
+def judge(D, real:tuple, fake:tuple): # D's arguments for the real batch and for the generated one
+    "D on real and generated inputs in one call (per-sample norms make it the same as two): (outputs on real, outputs on fake)."
+    return _halves(D(*(torch.cat([r, f]) for r, f in zip(real, fake))), real[0].shape[0])
+
 # %% ../nbs/07_training.ipynb #a4ac526a
 @patch
 def roll(self:Trainer, labels, real, # the chunk's maps and frames (B, T', ...), its first n_frames_G-1 frames the context
@@ -413,7 +427,7 @@ def first_step(self:Trainer, labels, real): # the clips' first n_frames_G-1 maps
     lab, rl = fl(labels), fl(real)
     with amp: fake = self.G1_(lab)['image']
     in_real, in_fake = torch.cat([lab, rl], 1), torch.cat([lab, fake], 1)
-    with amp: d = discriminator_loss(self.D1_(in_real), self.D1_(in_fake.detach()), cfg.gan_mode)
+    with amp: d = discriminator_loss(*judge(self.D1_, (in_real,), (in_fake.detach(),)), cfg.gan_mode)
     self._descend(self.opt_D1, d['total'], 'first-frame discriminator')
     self.D1.requires_grad_(False)
     with amp:
@@ -438,10 +452,10 @@ def update(self:Trainer, batch:dict, # a chunk of clips (B, T', ...): n_frames_G
     in_real, in_fake = torch.cat([fl(lab_f), fl(real_f)], 1), torch.cat([fl(lab_f), fl(fake)], 1)
     # discriminators
     with amp:
-        d = discriminator_loss(self.D_I_(in_real), self.D_I_(in_fake.detach()), cfg.gan_mode)
+        d = discriminator_loss(*judge(self.D_I_, (in_real,), (in_fake.detach(),)), cfg.gan_mode)
         loss_D, logs = d['total'], dict(D_real=d['real'], D_fake=d['fake'])
         if use_T:
-            dt = discriminator_loss(self.D_T_(real, flow), self.D_T_(clip_fake.detach(), flow), cfg.gan_mode)
+            dt = discriminator_loss(*judge(self.D_T_, (real, flow), (clip_fake.detach(), flow)), cfg.gan_mode)
             loss_D, logs['DT_real'], logs['DT_fake'] = loss_D + dt['total'], dt['real'], dt['fake']
     self._descend(self.opt_D, loss_D, 'discriminator')
     # generator (the discriminators, unwrapped, only pass gradients through)
@@ -631,19 +645,66 @@ def plot_history(history:list, # Trainer.history: dicts with step and losses
     return fig
 
 # %% ../nbs/07_training.ipynb #c9064d24
-def benchmark_training(cfg:TrainConfig, steps:int=3): # timed steps after one warm-up step
-    "Steps/s at the longest clip length and peak memory (GB) of a config."
-    import resource
+def step_flops(tr:Trainer, batch:dict):
+    "FLOPs of one training step, every forward and backward of G1, G, D_I and D_T (`torch.utils.flop_counter`). It takes the step."
+    from torch.utils.flop_counter import FlopCounterMode
+    with FlopCounterMode(display=False) as fc: tr.train_step(batch)
+    return fc.get_total_flops()
+
+def benchmark_training(cfg:TrainConfig, steps:int=3): # timed steps after a warm-up step and a counted one
+    "Seconds/step (best of `steps`) at the longest clips, GFLOP/step, shares of the matmul rate and GEMM peak, peak memory (GB)."
+    import resource, statistics
+    from v2v.generator import gemm_rates
     cfg = cfg.updated(t_start=cfg.n_frames, t_double_every=0, n_videos=cfg.batch_size, out=str(Path(cfg.out) / 'bench'))
     tr = Trainer(cfg)
-    b = tr.batch(0)
-    if tr.device.type == 'cuda': torch.cuda.reset_peak_memory_stats(tr.device)
-    tr.train_step(b)
-    t0 = time.perf_counter()
-    for _ in range(steps): tr.train_step(b)
-    if tr.device.type == 'cuda': torch.cuda.synchronize(tr.device)
-    dt = (time.perf_counter() - t0) / steps
-    mem = (torch.cuda.max_memory_allocated(tr.device) if tr.device.type == 'cuda'
-           else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    return dict(steps_per_s=1 / dt, seconds_per_step=dt, peak_memory_gb=mem / 2 ** 30, clip=cfg.n_frames,
-                batch=cfg.batch_size, size=f'{cfg.height}x{cfg.width}', device=str(tr.device))
+    b, dev = tr.batch(0), tr.device
+    if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
+    tr.train_step(b)                                         # warm-up (and compilation)
+    flops, runs = step_flops(tr, b), []
+    for _ in range(steps):                                   # each step timed, then the GEMM rates right after it
+        t0 = time.perf_counter(); tr.train_step(b)
+        if dev.type == 'cuda': torch.cuda.synchronize(dev)
+        runs.append((time.perf_counter() - t0, *gemm_rates(device=dev)))
+    med = lambda f: statistics.median(f(*r) for r in runs)
+    mem = (torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    dt = min(t for t, *_ in runs)
+    return dict(steps_per_s=1 / dt, seconds_per_step=dt, gflop_per_step=flops / 1e9, frac_matmul=med(lambda t, mm, pk: flops / t / mm),
+                frac_peak=med(lambda t, mm, pk: flops / t / pk), matmul_gflops=med(lambda t, mm, pk: mm) / 1e9,
+                peak_gflops=med(lambda t, mm, pk: pk) / 1e9, peak_memory_gb=mem / 2 ** 30, clip=cfg.n_frames, batch=cfg.batch_size,
+                size=f'{cfg.height}x{cfg.width}', device=str(dev), compiled=cfg.compile)
+
+# %% ../nbs/07_training.ipynb #e0e0c202
+def profile_step(tr:Trainer, batch:dict):
+    "One training step under torch.profiler: {operator: (calls, self milliseconds)} (device time on CUDA)."
+    from torch.profiler import profile, ProfilerActivity
+    cuda = tr.device.type == 'cuda'
+    with profile(activities=[ProfilerActivity.CPU] + [ProfilerActivity.CUDA] * cuda) as p: tr.train_step(batch)
+    self_us = (lambda e: e.self_device_time_total) if cuda else (lambda e: e.self_cpu_time_total)
+    return {e.key: (e.count, self_us(e) / 1e3) for e in p.key_averages() if self_us(e) > 0}
+
+def profile_table(profiles:dict, # name -> profile_step result, e.g. dict(before=..., after=...)
+                  top:int=12): # operators shown, by the first profile's time
+    "Profiles side by side as a markdown table: self ms and share of the step for the top operators, then all the rest."
+    first, names = next(iter(profiles.values())), list(profiles)
+    ops = sorted(first, key=lambda k: -first[k][1])[:top]
+    tot = {k: sum(ms for _, ms in p.values()) for k, p in profiles.items()}
+    cell = lambda k, op: f"{profiles[k].get(op, (0, 0))[1]:.0f} ms ({profiles[k].get(op, (0, 0))[1] / tot[k]:.0%})"
+    lines = ['| operator | ' + ' | '.join(names) + ' |', '|---' * (len(names) + 1) + '|']
+    lines += [f"| {op} | " + ' | '.join(cell(k, op) for k in names) + ' |' for op in ops]
+    rest = {k: tot[k] - sum(profiles[k].get(op, (0, 0))[1] for op in ops) for k in names}
+    lines += ['| all other operators | ' + ' | '.join(f"{rest[k]:.0f} ms ({rest[k] / tot[k]:.0%})" for k in names) + ' |',
+              '| **step** | ' + ' | '.join(f"**{tot[k]:.0f} ms**" for k in names) + ' |']
+    return '\n'.join(lines)
+
+def plot_profiles(profiles:dict, top:int=10): # as in profile_table
+    "Horizontal bars: self time of the top operators in each profile."
+    import matplotlib.pyplot as plt
+    first = next(iter(profiles.values()))
+    ops = sorted(first, key=lambda k: -first[k][1])[:top][::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(ops) + 1))
+    h = 0.8 / len(profiles)
+    for i, (name, p) in enumerate(profiles.items()):
+        ax.barh([j + i * h for j in range(len(ops))], [p.get(op, (0, 0))[1] for op in ops], h, label=name)
+    ax.set_yticks([j + h * (len(profiles) - 1) / 2 for j in range(len(ops))], [op.replace('aten::', '') for op in ops], fontsize=8)
+    ax.set_xlabel('self time in one step (ms)'); ax.legend(); fig.tight_layout()
+    return fig
