@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PatchDiscriminator', 'MultiScaleDiscriminator', 'window_indices', 'temporal_windows', 'compose_flow', 'window_flows',
-           'TemporalDiscriminator', 'DBlock', 'sample_frames', 'DualVideoDiscriminator']
+           'window_starts', 'TemporalDiscriminator', 'DBlock', 'sample_frames', 'DualVideoDiscriminator']
 
 # %% ../nbs/04_discriminators.ipynb #ff4399f0
 from functools import partial
@@ -100,28 +100,45 @@ def window_flows(flow:torch.Tensor, # backward flows (B, T, 2, H, W)
     return torch.stack([compose_flow(flow, t, stride) for t in idx[1:]], 1)
 
 # %% ../nbs/04_discriminators.ipynb #dc1a7262
+def window_starts(T:int, n_frames_D:int, stride:int, # as in `window_indices`
+                  windows:str='last'): # 'last': the window ending at frame T-1; 'all': also every n_frames_D-th earlier end (official)
+    "First frames of the windows a temporal scale scores, latest first."
+    if windows not in ('last', 'all'): raise ValueError(f"windows must be 'last' or 'all', got {windows!r}")
+    span = (n_frames_D - 1) * stride + 1
+    if span > T: raise ValueError(f"{n_frames_D} frames at stride {stride} span {span} frames, but the clip has T={T}")
+    return [T - span] if windows == 'last' else list(range(T - span, -1, -n_frames_D))
+
 class TemporalDiscriminator(nn.Module):
-    "vid2vid's D_V: per temporal scale s, n_frames_D frames at stride n_frames_D**s plus their flows, into a MultiScaleDiscriminator."
+    "vid2vid's D_V: per temporal scale s, n_frames_D frames at stride n_frames_D**s (plus their flows) into a MultiScaleDiscriminator."
     def __init__(self, n_frames_D:int=3, # frames per window, K
                  n_scales_temporal:int=2, # frame rates: strides 1, n_frames_D, n_frames_D**2...
                  ndf:int=64, n_layers_D:int=3, num_D:int=2, norm:str='instance', spectral:bool=False,
-                 get_features:bool=True):
+                 get_features:bool=True,
+                 use_flow:bool=True, # condition on the real flows; False: frames only (the paper's "no conditional video D")
+                 windows:str='last'): # 'last' or 'all', see `window_starts`
         super().__init__()
         if n_frames_D < 2 or n_scales_temporal < 1: raise ValueError(f"need n_frames_D >= 2 and n_scales_temporal >= 1, got {n_frames_D}, {n_scales_temporal}")
-        self.n_frames_D, self.input_nc = n_frames_D, 3 * n_frames_D + 2 * (n_frames_D - 1)
+        window_starts(n_frames_D, n_frames_D, 1, windows)                 # checks `windows`
+        self.n_frames_D, self.use_flow, self.windows = n_frames_D, use_flow, windows
+        self.input_nc = 3 * n_frames_D + 2 * (n_frames_D - 1) * use_flow
         self.scales = nn.ModuleList([MultiScaleDiscriminator(self.input_nc, ndf, n_layers_D, num_D, norm, spectral, get_features)
                                      for _ in range(n_scales_temporal)])
     def strides(self, T:int): # clip length
         "The strides of the temporal scales whose window fits in T frames."
         return [self.n_frames_D ** s for s in range(len(self.scales)) if (self.n_frames_D - 1) * self.n_frames_D ** s < T]
+    def window(self, clip, flow, st, start): # one window's input (B, input_nc, H, W)
+        x = [temporal_windows(clip, self.n_frames_D, st, start).flatten(1, 2)]
+        if self.use_flow: x.append(window_flows(flow, self.n_frames_D, st, start).flatten(1, 2))
+        return torch.cat(x, 1)
     def stack(self, clip:torch.Tensor, # (B, T, 3, H, W)
-              flow:torch.Tensor): # backward flows (B, T, 2, H, W)
-        "Each fitting scale's input (B, input_nc, H, W): picked frames, then their flows."
-        check_shape(flow, 'B T 2 H W', 'flow', check_shape(clip, 'B T 3 H W', 'clip'))
+              flow:torch.Tensor=None): # backward flows (B, T, 2, H, W); only when use_flow
+        "Each fitting scale's input (B * windows, input_nc, H, W), clip-major: picked frames, then their flows."
+        d = check_shape(clip, 'B T 3 H W', 'clip')
+        if self.use_flow: check_shape(flow, 'B T 2 H W', 'flow', d)
         if clip.shape[1] < self.n_frames_D: raise ValueError(f"the clip needs at least n_frames_D={self.n_frames_D} frames, got T={clip.shape[1]}")
-        return [torch.cat([temporal_windows(clip, self.n_frames_D, st).flatten(1, 2),
-                           window_flows(flow, self.n_frames_D, st).flatten(1, 2)], 1) for st in self.strides(clip.shape[1])]
-    def forward(self, clip:torch.Tensor, flow:torch.Tensor):
+        return [torch.stack([self.window(clip, flow, st, s0) for s0 in window_starts(d['T'], self.n_frames_D, st, self.windows)], 1).flatten(0, 1)
+                for st in self.strides(d['T'])]
+    def forward(self, clip:torch.Tensor, flow:torch.Tensor=None):
         "A list over the fitting temporal scales of MultiScaleDiscriminator outputs."
         return [d(x) for d, x in zip(self.scales, self.stack(clip, flow))]
 

@@ -11,7 +11,7 @@ __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'GEN_
 
 # %% ../nbs/07_training.ipynb #3071848b
 import json, os, time, warnings
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -25,7 +25,7 @@ from .losses import LossConfig, generator_losses, discriminator_loss, VGGLoss
 
 # %% ../nbs/07_training.ipynb #3421397d
 CHOICES = dict(input=('label', 'sketch', 'pose'), model=('vid2vid', 'frame'), gan_mode=('lsgan', 'hinge'),
-               norm=('instance', 'batch', 'group', 'none'))
+               norm=('instance', 'batch', 'group', 'none'), D_T_windows=('last', 'all'), gan_scales=('mean', 'sum'))
 
 # %% ../nbs/07_training.ipynb #7d22b101
 @dataclass
@@ -57,6 +57,8 @@ class TrainConfig:
     temporal_D:bool=True # ablation: False = no temporal discriminator
     n_frames_D:int=3
     n_scales_temporal:int=2
+    temporal_D_flow:bool=True # D_T sees the real flows; False: the paper's "no conditional video discriminator" ablation
+    D_T_windows:str='last' # windows D_T scores per temporal scale: 'last' (v2v) or 'all' (official: every n_frames_D-th end)
     # losses (see LossConfig)
     gan_mode:str='lsgan'
     w_gan:float=1.
@@ -66,6 +68,8 @@ class TrainConfig:
     w_flow:float=10.
     w_warp:float=10.
     w_mask:float=10.
+    gan_scales:str='mean' # the adversarial terms over D's scales: 'mean' (v2v) or 'sum' (the official GANLoss)
+    raw_losses:bool=False # also train D_I on, and apply its GAN, FM and the L1/VGG terms to, the raw hallucinated frame (official)
     # optimisation
     batch_size:int=4 # the global batch, split over processes
     lr:float=2e-4
@@ -173,7 +177,7 @@ def updated(self:TrainConfig, **kw):
 @patch
 def losses(self:TrainConfig):
     "The LossConfig of this run."
-    return LossConfig(self.gan_mode, self.w_gan, self.w_fm, self.w_vgg, self.w_l1, self.w_flow, self.w_warp, self.w_mask)
+    return LossConfig(self.gan_mode, self.w_gan, self.w_fm, self.w_vgg, self.w_l1, self.w_flow, self.w_warp, self.w_mask, self.gan_scales)
 
 @patch
 def steps_per_epoch(self:TrainConfig): return max(1, self.n_videos // self.batch_size)
@@ -325,7 +329,7 @@ def _load_state(module, sd, path, name):
 
 # %% ../nbs/07_training.ipynb #03339d15
 ARCH_FIELDS = ('input', 'model', 'ngf', 'n_downsample', 'n_blocks', 'n_frames_G', 'norm', 'use_flow', 'use_mask', 'n_scales', 'first_G',
-               'ndf', 'n_layers_D', 'num_D', 'temporal_D', 'n_frames_D', 'n_scales_temporal')
+               'ndf', 'n_layers_D', 'num_D', 'temporal_D', 'n_frames_D', 'n_scales_temporal', 'temporal_D_flow')
 
 class Trainer:
     "vid2vid training: the generator rolls over each clip, then D_I and D_T step, then G. See `fit`."
@@ -341,8 +345,8 @@ class Trainer:
         self.spe, self.step, self.history = max(1, len(self.ds) // cfg.batch_size), 0, []
         self.G = build_generator(cfg, self.K, cfg.scales_at(0)).to(self.device)
         self.D_I = MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D).to(self.device)
-        self.D_T = (TemporalDiscriminator(cfg.n_frames_D, cfg.n_scales_temporal, cfg.ndf, cfg.n_layers_D, cfg.num_D).to(self.device)
-                    if cfg.temporal_D else None)
+        self.D_T = (TemporalDiscriminator(cfg.n_frames_D, cfg.n_scales_temporal, cfg.ndf, cfg.n_layers_D, cfg.num_D,
+                                          use_flow=cfg.temporal_D_flow, windows=cfg.D_T_windows).to(self.device) if cfg.temporal_D else None)
         self.G1, self.D1 = None, None                         # the first-frame generator and its image discriminator
         if cfg.first_G and self.G.n_frames_G > 1:
             self.G1 = build_generator(cfg.updated(model='frame'), self.K, cfg.scales_at(0)).to(self.device)
@@ -397,12 +401,13 @@ def batch(self:Trainer, step:int):
     return {k: v.to(self.device) for k, v in batch.items()}
 
 # %% ../nbs/07_training.ipynb #e0e0c102
-def _halves(x, n:int): # nested lists/tuples of tensors with 2n rows
-    return (x[:n], x[n:]) if torch.is_tensor(x) else tuple(map(list, zip(*(_halves(v, n) for v in x))))
+def _halves(x): # nested lists/tuples of tensors, each with an even number of rows: the real ones, then as many generated
+    return (x[:len(x) // 2], x[len(x) // 2:]) if torch.is_tensor(x) else tuple(map(list, zip(*(_halves(v) for v in x))))
 
 def judge(D, real:tuple, fake:tuple): # D's arguments for the real batch and for the generated one
     "D on real and generated inputs in one call (per-sample norms make it the same as two): (outputs on real, outputs on fake)."
-    return _halves(D(*(torch.cat([r, f]) for r, f in zip(real, fake))), real[0].shape[0])
+    if [r.shape for r in real] != [f.shape for f in fake]: raise ValueError("judge: the real and generated inputs must have the same shapes")
+    return _halves(D(*(torch.cat([r, f]) for r, f in zip(real, fake))))
 
 # %% ../nbs/07_training.ipynb #a4ac526a
 @patch
@@ -427,7 +432,7 @@ def first_step(self:Trainer, labels, real): # the clips' first n_frames_G-1 maps
     lab, rl = fl(labels), fl(real)
     with amp: fake = self.G1_(lab)['image']
     in_real, in_fake = torch.cat([lab, rl], 1), torch.cat([lab, fake], 1)
-    with amp: d = discriminator_loss(*judge(self.D1_, (in_real,), (in_fake.detach(),)), cfg.gan_mode)
+    with amp: d = discriminator_loss(*judge(self.D1_, (in_real,), (in_fake.detach(),)), cfg.gan_mode, cfg.gan_scales)
     self._descend(self.opt_D1, d['total'], 'first-frame discriminator')
     self.D1.requires_grad_(False)
     with amp:
@@ -450,12 +455,17 @@ def update(self:Trainer, batch:dict, # a chunk of clips (B, T', ...): n_frames_G
     clip_fake = torch.cat([hist.to(fake.dtype), fake], 1)
     use_T = self.D_T is not None and real.shape[1] > (cfg.n_frames_D - 1)
     in_real, in_fake = torch.cat([fl(lab_f), fl(real_f)], 1), torch.cat([fl(lab_f), fl(fake)], 1)
+    raw = cfg.raw_losses and 'flow' in out                 # the raw frame is the final one unless G warps
+    in_raw = torch.cat([fl(lab_f), fl(out['raw'])], 1) if raw else None
     # discriminators
     with amp:
-        d = discriminator_loss(*judge(self.D_I_, (in_real,), (in_fake.detach(),)), cfg.gan_mode)
+        d = discriminator_loss(*judge(self.D_I_, (in_real,), (in_fake.detach(),)), cfg.gan_mode, cfg.gan_scales)
         loss_D, logs = d['total'], dict(D_real=d['real'], D_fake=d['fake'])
+        if raw:                                            # official: D_I also learns to tell the raw frames from real ones
+            dr = discriminator_loss(*judge(self.D_I_, (in_real,), (in_raw.detach(),)), cfg.gan_mode, cfg.gan_scales)
+            loss_D, logs['D_fake_raw'] = loss_D + dr['total'], dr['fake']
         if use_T:
-            dt = discriminator_loss(*judge(self.D_T_, (real, flow), (clip_fake.detach(), flow)), cfg.gan_mode)
+            dt = discriminator_loss(*judge(self.D_T_, (real, flow), (clip_fake.detach(), flow)), cfg.gan_mode, cfg.gan_scales)
             loss_D, logs['DT_real'], logs['DT_fake'] = loss_D + dt['total'], dt['real'], dt['fake']
     self._descend(self.opt_D, loss_D, 'discriminator')
     # generator (the discriminators, unwrapped, only pass gradients through)
@@ -472,6 +482,10 @@ def update(self:Trainer, batch:dict, # a chunk of clips (B, T', ...): n_frames_G
                              prev_real=fl(real[:, n - 2:-1]) if has_flow else None,
                              mask=fl(out['mask']) if 'mask' in out and self.G.use_mask else None,
                              warped=fl(out['warped']) if has_flow else None, vgg=self.vgg)
+        if raw:                                            # official: the raw frame gets the image GAN, FM and L1/VGG terms too
+            Lr = generator_losses(replace(cfg.losses(), flow=0, warp=0, mask=0), dict(image=self.D_I(in_raw)), dict(image=d_real['image']),
+                                  fake=fl(out['raw']), real=fl(real_f), vgg=self.vgg)
+            L = {**L, **{f'{k}_raw': v for k, v in Lr.items() if k != 'total'}, 'total': L['total'] + Lr['total']}
     for m in self.Ds: m.requires_grad_(True)
     self._descend(self.opt_G, L['total'], 'generator')
     return {**{f'G_{k}': v.item() for k, v in L.items()}, **{k: v.item() for k, v in logs.items()}}, fake
