@@ -9,7 +9,7 @@ import json, os, sys
 from pathlib import Path
 
 NBS = Path(__file__).resolve().parents[1] / 'nbs'
-CELLS = ('62addf6a', 'ba525da1', 'd1f10002')   # the imports, DRIFT_VARIANTS and train_for
+CELLS = ('62addf6a', 'ba525da1', 'e0e0e001', 'd1f10002', 'e0e0e002')   # the imports, DRIFT_VARIANTS and train_for
 
 
 def main(index:int, minutes:float=15.):
