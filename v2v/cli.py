@@ -328,7 +328,7 @@ def read_pair(real_path, fake_path, start:int=0): # start: frames to skip at the
     return r, f
 
 # %% ../nbs/09_cli.ipynb #96dde0dd
-METRICS = dict(psnr=('higher', 'dB against the real frames, of the mean squared error over the clip'),
+METRICS = dict(psnr=('higher', 'dB against the real frames, mean over frames of per-frame PSNR'),
                ssim=('higher', 'structural similarity to the real frames, mean over frames'),
                lpips=('lower', 'LPIPS (AlexNet) to the real frames, mean over frames'),
                warp_error=('lower', "generated frame t against frame t-1 warped by the real video's flow, where valid"),
@@ -345,9 +345,9 @@ def _try(notes:dict, name:str, fn):
         notes[name] = ' '.join(str(e).split()); return None
 
 def _video_psnr(r, f): # uint8 clips (T, 3, H, W)
-    "PSNR in dB of the mean squared error over the whole clip, pixels in [0, 1]; inf when identical."
-    mse = float((r.double() - f.double()).div(255).square().mean())
-    return 10 * math.log10(1 / mse) if mse else math.inf
+    "The mean over frames of `metrics.psnr` (the kit's one PSNR), pixels in [0, 1]; inf when a frame equals its real one."
+    from v2v.metrics import psnr
+    return float(psnr(r, f).mean())
 
 def evaluate(pairs:list, # (name, real file, fake file) each: see `video_pairs`
              skip=(), # names in METRICS not to compute
@@ -368,7 +368,8 @@ def evaluate(pairs:list, # (name, real file, fake file) each: see `video_pairs`
                  tof=_try(notes, 'tof', lambda: tof(r[None], f[None], crop='auto', progress=False)),
                  tlp=_try(notes, 'tlp', lambda: tlp(r[None], f[None], device=device, progress=False)))
         per[name] = {k: (v if v is None or math.isfinite(v) else None) for k, v in m.items()}
-        if m['psnr'] == math.inf: notes.setdefault('psnr', 'infinite: the videos are identical')
+        if m['psnr'] == math.inf: notes.setdefault('psnr', 'infinite: the videos are identical' if torch.equal(r, f) else
+                                                  'infinite: some frames equal the real ones (--start skips copied first frames)')
         n_frames += len(r)
         if 'fid' not in notes: reals.append(r); fakes.append(f)              # FID pools the frames of every video
     mean = lambda k: None if any(p[k] is None for p in per.values()) else float(np.mean([p[k] for p in per.values()]))
