@@ -19,9 +19,9 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from .data import SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, read_video, write_video, IMAGE_EXTS, VIDEO_EXTS
-from .data import atomic_write_text, _write_png, frames_to_numpy, _frame_files, _read_rgb_frames
+from .data import atomic_write_text, check_outputs, _write_png, frames_to_numpy, _frame_files, _read_rgb_frames
 from .flow import video_flow
-from .train import TrainConfig, Trainer, CHOICES, load_generator, pick_device, shrink
+from .train import TrainConfig, Trainer, CHOICES, load_generator, load_checkpoint, pick_device, shrink
 from fastcore.script import anno_parser
 import v2v.generator
 from .generator import generate, for_inference
@@ -29,9 +29,9 @@ from .generator import generate, for_inference
 # %% ../nbs/09_cli.ipynb #62c06b91
 @contextmanager
 def user_errors(prog:str): # the script's name, to start the message
-    "Turn ValueError, TypeError, FileNotFoundError and FloatingPointError into SystemExit('prog: error: ...')."
+    "Turn ValueError, TypeError, FileNotFoundError, FileExistsError and FloatingPointError into SystemExit('prog: error: ...')."
     try: yield
-    except (ValueError, TypeError, FileNotFoundError, FloatingPointError) as e:
+    except (ValueError, TypeError, FileNotFoundError, FileExistsError, FloatingPointError) as e:
         if os.environ.get('V2V_DEBUG') == '1': raise
         raise SystemExit(f"{prog}: error: {e}") from None
 
@@ -60,6 +60,7 @@ def config_parser():
     p.add_argument('--resume', action='store_true', help="continue from OUT/checkpoint.pt and OUT/config.yaml when they exist")
     p.add_argument('--steps', type=int, metavar='N', help='stop at global step N (default: the end of the schedule)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    p.add_argument('--overwrite', action='store_true', help='start over in an --out that holds a run (its checkpoint is replaced)')
     g, docs, tiny = p.add_argument_group('config fields (TrainConfig)'), field_docs(), TrainConfig.tiny()
     for f in fields(TrainConfig):
         kw = dict(default=None, help=f"{docs.get(f.name, '')} (tiny: {getattr(tiny, f.name)})".lstrip())
@@ -103,11 +104,17 @@ def v2v_train(argv:list=None): # command-line words; default: sys.argv[1:]
         cfg, a = train_config(argv)
         if a.steps is not None and a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
         ck, out = Path(cfg.out) / 'checkpoint.pt', Path(cfg.out)
+        data = None if cfg.data == 'synthetic' else cfg.data
+        check_outputs({'--out': out}, [data, a.config], overwrite=True)      # never inside the data or onto the config file
         had = ck.exists()
+        if had and not (a.resume or a.overwrite):
+            raise FileExistsError(f"{ck} holds a run at its step {load_checkpoint(ck)['step']}: pass --resume to continue it, "
+                                  "--overwrite to start over, or choose another --out")
+        if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file; it must be a folder for the run")
         tr = Trainer(cfg, resume=a.resume)
         say = print if tr.rank == 0 else (lambda *_, **__: None)
         end = min(a.steps or cfg.total_steps(), cfg.total_steps())
-        if had and not a.resume: say(f"note: starting over; {ck} will be replaced (--resume continues it)")
+        if had and not a.resume: say(f"note: starting over (--overwrite); {ck} will be replaced")
         say(f"v2v_train: {cfg.model}, {cfg.input} input, {cfg.height}x{cfg.width}, steps {tr.step} -> {end} "
             f"(the schedule has {cfg.total_steps()}), {tr.device}, {tr.world} process{'es' if tr.world > 1 else ''}", flush=True)
         if tr.step >= end: say(f"nothing to do: {ck} is at step {tr.step}")
@@ -250,9 +257,13 @@ def side_by_side(inp:dict, fake:torch.Tensor, kind:str='label'): # kind: the inp
     "Frames (T, 3, H, nW): input | generated (| real when known)."
     return torch.cat([input_to_rgb(inp['input'], kind), fake] + ([inp['real']] if inp.get('real') is not None else []), -1)
 
-def write_frames(folder, frames:torch.Tensor): # (T, 3, H, W) in [-1, 1] or uint8
+def write_frames(folder, frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
+                 replace:bool=False): # remove the folder's earlier frames (000000.png, ...) first: none is left from a longer run
     "Each frame as folder/000000.png, ... (atomically); returns the folder."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    if replace:
+        for f in folder.iterdir():
+            if re.fullmatch(r'\d{6}\.png', f.name): f.unlink()
     for t, a in enumerate(frames_to_numpy(frames)): _write_png(folder / f'{t:06d}.png', a[..., ::-1].copy())
     return folder
 
@@ -275,6 +286,7 @@ def generate_parser():
     p.add_argument('--fps', type=float, default=10.)
     p.add_argument('--device', default='auto', help="'auto' (cuda, mps, cpu) or a torch device")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    p.add_argument('--overwrite', action='store_true', help='replace existing outputs (OUT, --real, --frames: its old frames are removed)')
     return p
 
 def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
@@ -284,6 +296,8 @@ def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
         for o in filter(None, (a.out, a.real)):
             if Path(o).suffix.lower() not in OUT_EXTS: raise ValueError(f"{o}: unsupported video format; use {' or '.join(OUT_EXTS[:2])}")
         if a.n_frames is not None and a.n_frames < 1: raise ValueError(f"--n_frames must be >= 1, got {a.n_frames}")
+        src = a.input if Path(a.input).exists() else None
+        check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, src], a.overwrite)
         G, cfg = load_generator(a.checkpoint, pick_device(a.device))
         inp = load_input(a.input, cfg, G, a.n_frames)
         if a.real and inp['real'] is None: raise ValueError(f"--real: {inp['name']} has no ground-truth frames")
@@ -292,7 +306,7 @@ def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
         fake = generate_video(G, inp, start, progress=not a.quiet)
         dt = time.perf_counter() - t0
         write_video(a.out, side_by_side(inp, fake, cfg.input) if a.side_by_side else fake, a.fps)
-        if a.frames: write_frames(a.frames, fake)
+        if a.frames: write_frames(a.frames, fake, replace=a.overwrite)
         if a.real: write_video(a.real, inp['real'], a.fps)
         panels = ' (input | generated' + (' | real)' if inp['real'] is not None else ')') if a.side_by_side else ''
         print(f"wrote {a.out}{panels}: {len(fake)} frames at {fake.shape[-2]}x{fake.shape[-1]} from {inp['name']} in {dt:.1f} s"
@@ -401,6 +415,7 @@ def eval_parser():
     p.add_argument('--start', type=int, default=0, metavar='N', help='ignore the first N frames of every video '
                    '(e.g. the n_frames_G-1 start frames: real ones that v2v_generate --first_frames real copies in)')
     p.add_argument('--device', default=None, help='for FID and LPIPS; default: cuda when available')
+    p.add_argument('--overwrite', action='store_true', help='replace an existing --json or --md file')
     return p
 
 def v2v_eval(argv:list=None): # command-line words; default: sys.argv[1:]
@@ -408,6 +423,7 @@ def v2v_eval(argv:list=None): # command-line words; default: sys.argv[1:]
     a = eval_parser().parse_args(argv)
     with user_errors('v2v_eval'):
         if a.start < 0: raise ValueError(f"--start must be >= 0, got {a.start}")
+        check_outputs({'--json': a.json, '--md': a.md}, [a.real, a.fake], a.overwrite)
         res = evaluate(video_pairs(a.real, a.fake), [s for s in a.skip.split(',') if s], a.start, a.device)
         table = metrics_markdown(res)
         print(table)

@@ -9,12 +9,13 @@ __all__ = ['CLASSES', 'PALETTE', 'SKY', 'BUILDING', 'VEGETATION', 'SIDEWALK', 'R
            'plane_coords', 'plane_flow', 'Canvas', 'rgb_of', 'tint', 'mix', 'valid_mask', 'paint_sky',
            'paint_buildings', 'paint_ground', 'paint_tree', 'paint_person', 'paint_car', 'walker_joints', 'to_screen',
            'segment_frame', 'paint_walker', 'pose_maps', 'sample_scene', 'render_scene', 'one_hot', 'label_to_rgb',
-           'sketch_from_frames', 'SyntheticScenes', 'atomic_path', 'atomic_file', 'atomic_write_text', 'write_flow_png',
-           'read_flow_png', 'check_pixels', 'to_uint8', 'frames_to_numpy', 'write_video', 'read_video', 'save_clip',
-           'write_dataset', 'VideoFolder', 'input_to_rgb', 'demo_panels', 'v2v_data']
+           'sketch_from_frames', 'SyntheticScenes', 'atomic_path', 'atomic_file', 'atomic_write_text', 'check_outputs',
+           'clean_stale', 'write_flow_png', 'read_flow_png', 'check_pixels', 'to_uint8', 'frames_to_numpy',
+           'write_video', 'read_video', 'save_clip', 'clear_dataset', 'write_dataset', 'VideoFolder', 'input_to_rgb',
+           'demo_panels', 'v2v_data']
 
 # %% ../nbs/00_data.ipynb #72541353
-import json, math, os, time, warnings
+import json, math, os, re, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -504,6 +505,36 @@ def _write_png(path, arr):
     with atomic_file(path) as tmp:
         if not cv2.imwrite(str(tmp), arr): raise OSError(f"could not write {path}")
 
+# %% ../nbs/00_data.ipynb #e0e0f002
+def check_outputs(outputs:dict, # flag name -> path the command would write (None: not asked for)
+                  inputs=(), # paths the command reads (files or folders; None entries are ignored)
+                  overwrite:bool=False): # replacing existing outputs is allowed (inputs never are)
+    "Refuse, before any work: an output that is an input or inside one, two outputs on one path, or an existing output (unless `overwrite`)."
+    ins, seen = [Path(p).resolve() for p in inputs if p is not None], {}
+    for flag, p in ((k, Path(v)) for k, v in outputs.items() if v is not None):
+        r = p.resolve()
+        for i in ins:
+            if r == i or i in r.parents: raise ValueError(f"{flag} {p}: that would write over the input {i}; choose another path")
+        if r in seen: raise ValueError(f"{flag} and {seen[r]} are the same path {p}: give each output its own")
+        seen[r] = flag
+        if p.exists() and not overwrite and not (p.is_dir() and not any(p.iterdir())):
+            raise FileExistsError(f"{flag} {p} exists: pass --overwrite to replace it, or choose another path")
+
+_STALE = re.compile(r'^\.(.+)\.(\d+)\.tmp(\.[^.]*)?$')
+
+def clean_stale(folder): # a folder that atomic writes go to (not searched below it)
+    "Remove the temporary files of atomic writes whose process no longer runs; returns the removed paths."
+    gone = []
+    for f in Path(folder).iterdir() if Path(folder).is_dir() else ():
+        m = _STALE.match(f.name)
+        if not (m and f.is_file()): continue
+        pid = int(m.group(2))
+        try: os.kill(pid, 0); alive = True
+        except ProcessLookupError: alive = False
+        except PermissionError: alive = True
+        if not alive: f.unlink(); gone.append(f)
+    return gone
+
 # %% ../nbs/00_data.ipynb #1cb68f78
 def write_flow_png(path, flow:torch.Tensor, valid:torch.Tensor):
     "Write flow (2, H, W) and valid (1, H, W) as a KITTI 16-bit PNG."
@@ -623,6 +654,14 @@ def save_clip(item:dict, # a SyntheticScenes item (label input)
         _write_png(root / 'images' / name / f'{t:06d}.png', frames[t][..., ::-1].copy())
         _write_png(root / 'labels' / name / f'{t:06d}.png', cls[t])
         write_flow_png(root / 'flow' / name / f'{t:06d}.png', item['flow'][t], item['valid'][t])
+
+def clear_dataset(root):
+    "Remove what `write_dataset` writes (classes.txt, images/, labels/, flow/) from `root`, and nothing else."
+    import shutil
+    root = Path(root)
+    for sub in ('images', 'labels', 'flow'):
+        if (root / sub).is_dir(): shutil.rmtree(root / sub)
+    if (root / 'classes.txt').is_file(): (root / 'classes.txt').unlink()
 
 def write_dataset(ds, root, prefix:str='clip'):
     "Write every clip of a label-input `SyntheticScenes` to `root`; returns the root."
@@ -783,13 +822,17 @@ def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
              width:int=None, # frame width
              seed:int=0, # random seed
              input:str='label', # for --demo: 'label', 'sketch' or 'pose'
-             demo:bool=False): # write one clip as a side-by-side video instead
+             demo:bool=False, # write one clip as a side-by-side video instead
+             overwrite:bool=False): # replace an existing data set (its clips are removed first) or demo video
     "Write a synthetic street-scene data set (or a demo video) to `out`."
+    try: check_outputs({'OUT': out}, overwrite=overwrite)             # before rendering anything
+    except (ValueError, FileExistsError) as e: raise SystemExit(f'v2v_data: error: {e}') from None
     ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input)
     if demo:
         path = write_video(out, demo_panels(ds[0]), fps=8)
         print(f"wrote {path}: image | {input} | flow | valid, {n_frames} frames at {size}x{width or size}")
         return
     t0 = time.perf_counter()
+    if overwrite: clear_dataset(out)
     write_dataset(ds, out)
     print(f"wrote {n_videos} clips of {n_frames} frames to {out} in {time.perf_counter() - t0:.1f} s")

@@ -49,6 +49,8 @@ def warp(x:torch.Tensor, # frames (B, C, H, W)
          padding_mode:str='border'): # what is sampled outside the frame: 'border', 'zeros' or 'reflection'
     "Backward-warp `x`: output pixel p takes the bilinear sample of `x` at p + flow(p)."
     check_shape(flow, 'B 2 H W', 'flow', check_shape(x, 'B C H W', 'x'))
+    if not flow.requires_grad and not torch.isfinite(flow).all():     # data, not a network's output mid-training: check it
+        raise ValueError(f"flow has {int((~torch.isfinite(flow)).sum())} NaN or infinite values: expected finite pixel offsets")
     _, _, h, w = x.shape
     dt = torch.promote_types(torch.promote_types(x.dtype, flow.dtype), torch.float32)   # at least float32: see below
     pos = pixel_grid(h, w, x.device, dt) + flow.to(dt)

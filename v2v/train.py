@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
-from .data import SyntheticScenes, VideoFolder, atomic_file, atomic_write_text, write_video, input_to_rgb
+from .data import SyntheticScenes, VideoFolder, atomic_file, atomic_write_text, clean_stale, write_video, input_to_rgb
 from .generator import SequentialGenerator, FrameGenerator, add_scale, generate, downsample
 from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator
 from .losses import LossConfig, generator_losses, discriminator_loss, VGGLoss
@@ -103,7 +103,14 @@ class TrainConfig:
             if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {ok}, got {getattr(self, k)!r}")
         low = [k for k in ('n_videos', 'n_frames', 'batch_size', 'ngf', 'ndf', 'n_frames_G', 't_start', 'n_scales') if getattr(self, k) < 1]
         if self.chunk < 0: low.append('chunk (or 0)')
+        low += [k for k in ('log_every', 'ckpt_every') if getattr(self, k) < 1]
         if low: raise ValueError(f"{', '.join(low)} must be >= 1")
+        neg = [k for k in ('epochs', 'decay_epochs', 't_double_every', 'scale_every', 'fix_coarse_epochs', 'sample_every', 'n_blocks', 'n_downsample')
+               if getattr(self, k) < 0] + [f.name for f in fields(self) if f.name.startswith('w_') and getattr(self, f.name) < 0]
+        if neg: raise ValueError(f"{', '.join(neg)} must be >= 0")
+        if not (self.lr > 0 and 0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError(f"need lr > 0 and 0 <= beta1, beta2 < 1, got lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}")
+        if self.epochs + self.decay_epochs < 1: raise ValueError("epochs + decay_epochs must be >= 1: the schedule has no steps")
         m = 2 ** (self.n_downsample + self.n_scales - 1)
         if self.height % m or self.width % m:
             raise ValueError(f"height and width must be divisible by 2**(n_downsample + n_scales - 1) = {m}, got {self.height}x{self.width}")
@@ -341,6 +348,7 @@ class Trainer:
         torch.manual_seed(cfg.seed)
         if cfg.deterministic: deterministic_mode()
         self.out, self.ds, self._cache = Path(cfg.out), make_dataset(cfg), {}
+        if self.rank == 0: self._check_out()
         self.K = self.item(0)[cfg.input].shape[1]
         self.spe, self.step, self.history = max(1, len(self.ds) // cfg.batch_size), 0, []
         self.G = build_generator(cfg, self.K, cfg.scales_at(0)).to(self.device)
@@ -355,6 +363,15 @@ class Trainer:
         self._setup_optim()
         if resume is True: resume = self.out / 'checkpoint.pt' if (self.out / 'checkpoint.pt').exists() else None
         if resume: self.load(resume)
+
+    def _check_out(self):
+        "The run folder exists and takes files, before any training (and no temporary file of a killed save is left in it)."
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            with atomic_file(self.out / '.write-test') as t: t.write_text('')
+            (self.out / '.write-test').unlink()
+        except OSError as e: raise ValueError(f"out {self.out}: the run folder cannot be written ({type(e).__name__}: {e})") from None
+        clean_stale(self.out)
 
     def _wrap(self):
         "Channels-last on CUDA; DDP wrappers under torchrun (D_T's slower scales sit out short clips: it may leave parameters unused); compiled generators."

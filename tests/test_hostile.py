@@ -1,0 +1,140 @@
+"""Hostile and careless input, as a new user gives it: every case ends in a clear error (exact type, words that name the
+problem) or the right result, and no user file changes unless the user asked for it (every file hashed before and after)."""
+import hashlib, os, subprocess, sys
+from pathlib import Path
+import pytest
+import torch
+from v2v.data import SyntheticScenes, write_dataset, check_outputs, clean_stale
+from v2v.flow import warp
+from v2v.generator import SequentialGenerator, FrameGenerator, generate
+from v2v.metrics import warp_error
+from v2v.train import TrainConfig, Trainer
+
+BIN = Path(sys.executable).parent
+ENV = dict(os.environ, OMP_NUM_THREADS='1')
+TINY = ['--n_videos', '2', '--batch_size', '2', '--n_frames', '6', '--log_every', '1', '--quiet']
+
+
+def hashes(root):
+    "sha256 of every file under root, by relative path."
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(root).rglob('*')) if p.is_file()}
+
+
+def sh(*args):
+    return subprocess.run([str(BIN / args[0]), *map(str, args[1:])], capture_output=True, text=True, env=ENV)
+
+
+@pytest.fixture(scope='module')
+def home(tmp_path_factory):
+    "A user's folder: a tiny run, a generated and a real video, a data set with label maps, an earlier JSON result."
+    d = tmp_path_factory.mktemp('user')
+    r = sh('v2v_train', *TINY, '--steps', '1', '--out', d / 'run')
+    assert r.returncode == 0, r.stderr
+    r = sh('v2v_generate', d / 'run' / 'checkpoint.pt', d / 'fake.mp4', '--n_frames', '6', '--real', d / 'real.mp4', '--quiet')
+    assert r.returncode == 0, r.stderr
+    write_dataset(SyntheticScenes(1, 6, 64, seed=3), d / 'data')
+    (d / 'result.json').write_text('{"mine": 1}')
+    return d
+
+
+CLI_REFUSALS = [  # (command words with {d} for the user's folder, words the error must contain)
+    (['v2v_eval', '{d}/real.mp4', '{d}/fake.mp4', '--json', '{d}/real.mp4'], 'would write over the input'),
+    (['v2v_eval', '{d}/real.mp4', '{d}/fake.mp4', '--md', '{d}/fake.mp4'], 'would write over the input'),
+    (['v2v_eval', '{d}/real.mp4', '{d}/fake.mp4', '--json', '{d}/result.json'], 'exists: pass --overwrite'),
+    (['v2v_eval', '{d}/real.mp4', '{d}/fake.mp4', '--json', '{d}/o.json', '--md', '{d}/o.json'], 'are the same path'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--input', '{d}/data/labels/clip0000', '--frames', '{d}/data/labels/clip0000'], 'would write over the input'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--input', '{d}/data/labels/clip0000', '--frames', '{d}/data/labels/clip0000/x'], 'would write over the input'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--real', '{d}/o.mp4'], 'are the same path'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/fake.mp4'], 'exists: pass --overwrite'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--real', '{d}/real.mp4'], 'exists: pass --overwrite'),
+    (['v2v_train', *TINY, '--steps', '1', '--out', '{d}/run'], 'pass --resume to continue it, --overwrite to start over'),
+    (['v2v_train', *TINY, '--steps', '1', '--data', '{d}/data', '--out', '{d}/data/run'], 'would write over the input'),
+    (['v2v_train', *TINY, '--steps', '1', '--out', '{d}/result.json/run'], 'the run folder cannot be written'),
+    (['v2v_train', *TINY, '--decay_epochs', '-2', '--out', '{d}/r2'], 'decay_epochs must be >= 0'),
+    (['v2v_train', *TINY, '--ckpt_every', '0', '--out', '{d}/r2'], 'ckpt_every must be >= 1'),
+    (['v2v_train', *TINY, '--lr', '0', '--out', '{d}/r2'], 'need lr > 0'),
+    (['v2v_data', '{d}/data', '--n_videos', '1', '--n_frames', '4', '--size', '32'], 'exists: pass --overwrite'),
+]
+
+
+@pytest.mark.parametrize('words,message', CLI_REFUSALS, ids=[' '.join(w[:1] + [x for x in w[1:] if x.startswith('--')]) + f' #{i}' for i, (w, _) in enumerate(CLI_REFUSALS)])
+def test_cli_refuses_and_changes_nothing(home, words, message):
+    before = hashes(home)
+    r = sh(*[w.format(d=home) for w in words])
+    assert r.returncode != 0 and 'Traceback' not in r.stderr, r.stderr
+    assert message in r.stderr, r.stderr
+    assert hashes(home) == before                                     # not one user file changed, none added
+
+
+def test_overwrite_is_explicit_and_removes_stale_frames(home, tmp_path):
+    frames = tmp_path / 'frames'
+    frames.mkdir(); [(frames / f'{t:06d}.png').write_bytes(b'old') for t in range(9)]; (frames / 'notes.txt').write_text('mine')
+    r = sh('v2v_generate', home / 'run' / 'checkpoint.pt', tmp_path / 'o.mp4', '--n_frames', '6', '--frames', frames, '--overwrite', '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in frames.iterdir()) == [f'{t:06d}.png' for t in range(6)] + ['notes.txt']   # no frame of the longer run left
+    assert (frames / 'notes.txt').read_text() == 'mine'
+    out = tmp_path / 'r.json'; out.write_text('{}')
+    r = sh('v2v_eval', home / 'real.mp4', home / 'fake.mp4', '--json', out, '--overwrite', '--skip', 'lpips,tlp,fid')
+    assert r.returncode == 0 and '"psnr"' in out.read_text(), r.stderr
+
+
+def test_data_overwrite_replaces_clips_not_splices(tmp_path):
+    d = tmp_path / 'set'
+    assert sh('v2v_data', d, '--n_videos', '1', '--n_frames', '8', '--size', '32').returncode == 0
+    (d / 'README.mine').write_text('mine')
+    r = sh('v2v_data', d, '--n_videos', '1', '--n_frames', '4', '--size', '32', '--seed', '5', '--overwrite')
+    assert r.returncode == 0, r.stderr
+    assert len(list((d / 'images' / 'clip0000').glob('*.png'))) == 4                    # the new clip only, no old frame after it
+    assert (d / 'README.mine').read_text() == 'mine'
+
+
+G = SequentialGenerator(8, 3, ngf=8, n_downsample=2, n_blocks=1).eval()
+G1 = FrameGenerator(8, ngf=8, n_downsample=2, n_blocks=1).eval()
+LABELS = torch.nn.functional.one_hot(torch.randint(0, 8, (1, 5, 32, 32)), 8).permute(0, 1, 4, 2, 3).float()
+NAN_FLOW = torch.zeros(1, 2, 8, 8).index_fill_(2, torch.tensor([3]), float('nan'))
+
+LIBRARY = [  # (call, exception type, words)
+    (lambda: warp(torch.rand(1, 3, 8, 8), NAN_FLOW), ValueError, 'NaN or infinite'),
+    (lambda: warp(torch.rand(1, 3, 8, 8), torch.full((1, 2, 8, 8), float('inf'))), ValueError, 'NaN or infinite'),
+    (lambda: warp_error(torch.rand(1, 3, 3, 8, 8), NAN_FLOW[:, None].expand(1, 3, 2, 8, 8)), ValueError, 'NaN or infinite'),
+    (lambda: generate(G, LABELS, torch.full((1, 2, 3, 32, 32), 3.)), ValueError, 'first_frames must lie in [-1, 1]'),
+    (lambda: generate(G, LABELS * 255, first_model=G1), ValueError, 'inputs must lie in [-1, 1]'),
+    (lambda: generate(G, LABELS.double(), first_model=G1), TypeError, 'convert them'),
+    (lambda: generate(G, LABELS.clone().index_fill_(1, torch.tensor([2]), float('nan')), first_model=G1), ValueError, 'inputs must lie in'),
+    (lambda: generate(G, LABELS), ValueError, 'needs a first-frame generator'),
+    (lambda: TrainConfig.tiny(decay_epochs=-2), ValueError, 'decay_epochs must be >= 0'),
+    (lambda: TrainConfig.tiny(ckpt_every=0), ValueError, 'ckpt_every must be >= 1'),
+    (lambda: TrainConfig.tiny(log_every=0), ValueError, 'log_every must be >= 1'),
+    (lambda: TrainConfig.tiny(sample_every=-1), ValueError, 'sample_every must be >= 0'),
+    (lambda: TrainConfig.tiny(t_double_every=-1), ValueError, 't_double_every must be >= 0'),
+    (lambda: TrainConfig.tiny(w_flow=-1.), ValueError, 'w_flow must be >= 0'),
+    (lambda: TrainConfig.tiny(lr=-1e-3), ValueError, 'need lr > 0'),
+    (lambda: TrainConfig.tiny(beta1=1.), ValueError, 'beta1, beta2 < 1'),
+    (lambda: TrainConfig.tiny(epochs=0, decay_epochs=0), ValueError, 'the schedule has no steps'),
+    (lambda: TrainConfig.tiny(chunk=-1), ValueError, 'chunk (or 0)'),
+    (lambda: TrainConfig.tiny(gan_scales='max'), ValueError, "gan_scales must be one of"),
+    (lambda: TrainConfig.tiny(D_T_windows='some'), ValueError, "D_T_windows must be one of"),
+]
+
+
+@pytest.mark.parametrize('call,kind,words', LIBRARY, ids=[f'library #{i}' for i in range(len(LIBRARY))])
+def test_library_refuses(call, kind, words):
+    with pytest.raises(kind) as e: call()
+    assert words in str(e.value), str(e.value)
+
+
+def test_trainer_checks_its_folder_before_training(tmp_path):
+    (tmp_path / 'afile').write_text('x')
+    with pytest.raises(ValueError, match='the run folder cannot be written'):
+        Trainer(TrainConfig.tiny(out=str(tmp_path / 'afile' / 'run'), n_videos=2, batch_size=2, n_frames=6))
+    assert (tmp_path / 'afile').read_text() == 'x'
+
+
+def test_stale_temporaries_are_removed_at_start(tmp_path):
+    dead = subprocess.Popen([sys.executable, '-c', 'pass']); dead.wait()
+    run = tmp_path / 'run'; run.mkdir()
+    stale = [run / f'.checkpoint.{dead.pid}.tmp.pt', run / f'.history.{dead.pid}.tmp.json']
+    for s in stale: s.write_bytes(b'half')
+    Trainer(TrainConfig.tiny(out=str(run), n_videos=2, batch_size=2, n_frames=6))
+    assert not any(s.exists() for s in stale)
+    assert not list(run.glob('.*tmp*'))
