@@ -53,6 +53,10 @@ CLI_REFUSALS = [  # (command words with {d} for the user's folder, words the err
     (['v2v_train', *TINY, '--decay_epochs', '-2', '--out', '{d}/r2'], 'decay_epochs must be >= 0'),
     (['v2v_train', *TINY, '--ckpt_every', '0', '--out', '{d}/r2'], 'ckpt_every must be >= 1'),
     (['v2v_train', *TINY, '--lr', '0', '--out', '{d}/r2'], 'need lr > 0'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--device', 'gpu'], "device must be 'auto', 'cpu', 'cuda'"),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--device', 'cuda:7'], 'CUDA device'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--fps', '-5', '--n_frames', '4'], 'fps must be a number in (0, 1000]'),
+    (['v2v_train', *TINY, '--device', 'gpu', '--out', '{d}/r2'], "device must be 'auto', 'cpu', 'cuda'"),
     (['v2v_data', '{d}/data', '--n_videos', '1', '--n_frames', '4', '--size', '32'], 'exists: pass --overwrite'),
 ]
 
@@ -102,6 +106,8 @@ LIBRARY = [  # (call, exception type, words)
     (lambda: generate(G, LABELS.double(), first_model=G1), TypeError, 'convert them'),
     (lambda: generate(G, LABELS.clone().index_fill_(1, torch.tensor([2]), float('nan')), first_model=G1), ValueError, 'inputs must lie in'),
     (lambda: generate(G, LABELS), ValueError, 'needs a first-frame generator'),
+    (lambda: __import__('v2v.train', fromlist=['pick_device']).pick_device('gpu'), ValueError, "device must be 'auto'"),
+    (lambda: __import__('v2v.data', fromlist=['write_video']).write_video('/tmp/never.gif', torch.zeros(2, 3, 8, 8), fps=0), ValueError, 'fps must be'),
     (lambda: TrainConfig.tiny(decay_epochs=-2), ValueError, 'decay_epochs must be >= 0'),
     (lambda: TrainConfig.tiny(ckpt_every=0), ValueError, 'ckpt_every must be >= 1'),
     (lambda: TrainConfig.tiny(log_every=0), ValueError, 'log_every must be >= 1'),

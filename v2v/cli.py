@@ -21,7 +21,7 @@ import torch.distributed as dist
 from .data import SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, read_video, write_video, IMAGE_EXTS, VIDEO_EXTS
 from .data import atomic_write_text, check_outputs, _write_png, frames_to_numpy, _frame_files, _read_rgb_frames
 from .flow import video_flow
-from .train import TrainConfig, Trainer, CHOICES, load_generator, load_checkpoint, pick_device, shrink
+from .train import TrainConfig, Trainer, CHOICES, load_generator, load_checkpoint, pick_device, check_device, shrink
 from fastcore.script import anno_parser
 import v2v.generator
 from .generator import generate, for_inference
@@ -298,7 +298,7 @@ def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
         if a.n_frames is not None and a.n_frames < 1: raise ValueError(f"--n_frames must be >= 1, got {a.n_frames}")
         src = a.input if Path(a.input).exists() else None
         check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, src], a.overwrite)
-        G, cfg = load_generator(a.checkpoint, pick_device(a.device))
+        G, cfg = load_generator(a.checkpoint, check_device(pick_device(a.device)))
         inp = load_input(a.input, cfg, G, a.n_frames)
         if a.real and inp['real'] is None: raise ValueError(f"--real: {inp['name']} has no ground-truth frames")
         start = start_of(G, inp, a.first_frames)

@@ -590,6 +590,7 @@ def write_video(path, # .mp4 (H.264) or .gif
                 frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
                 fps:float=10):
     "Write frames to a video file, atomically; returns the path."
+    if not (isinstance(fps, (int, float)) and 0 < fps <= 1000): raise ValueError(f"fps must be a number in (0, 1000], got {fps!r}")
     path, arr = Path(path), frames_to_numpy(frames)
     with atomic_file(path) as tmp:
         if path.suffix.lower() == '.gif':

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'GEN_FORMAT', 'GEN_KEYS', 'PRETRAINED', 'ARCH_FIELDS',
-           'TrainConfig', 'pick_device', 'init_distributed', 'deterministic_mode', 'make_dataset', 'shrink',
-           'build_generator', 'save_checkpoint', 'load_checkpoint', 'load_generator', 'export_generator',
+           'TrainConfig', 'pick_device', 'check_device', 'init_distributed', 'deterministic_mode', 'make_dataset',
+           'shrink', 'build_generator', 'save_checkpoint', 'load_checkpoint', 'load_generator', 'export_generator',
            'pretrained_path', 'Trainer', 'judge', 'plot_history', 'step_flops', 'benchmark_training', 'profile_step',
            'profile_table', 'plot_profiles']
 
@@ -221,8 +221,18 @@ def pick_device(name:str='auto'): # 'auto', or a torch device name
     if name == 'auto':
         mps = getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
         name = 'cuda' if torch.cuda.is_available() else 'mps' if mps else 'cpu'
-    d = torch.device(name)
+    try: d = torch.device(name)
+    except (RuntimeError, TypeError): raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', got {name!r}") from None
     return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))) if d.type == 'cuda' and d.index is None else d
+
+def check_device(d:torch.device):
+    "ValueError unless this machine has the device (a CUDA index in range, MPS present); returns it."
+    n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if d.type == 'cuda' and (d.index or 0) >= n:
+        raise ValueError(f"device {d}: this machine has {n or 'no'} CUDA device{'s' if n != 1 else ''}" + (f" (cuda:0 to cuda:{n - 1})" if n else "; use 'cpu' or 'auto'"))
+    if d.type == 'mps' and not (getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available()):
+        raise ValueError(f"device {d}: this machine has no MPS device; use 'cpu' or 'auto'")
+    return d
 
 def init_distributed(device=None): # the device this process trains on; default `pick_device()`
     "Join the process group when launched by torchrun (nccl for a CUDA device, else gloo); (rank, world size)."
@@ -342,7 +352,7 @@ class Trainer:
     "vid2vid training: the generator rolls over each clip, then D_I and D_T step, then G. See `fit`."
     def __init__(self, cfg:TrainConfig,
                  resume=None): # a checkpoint to continue from; True: cfg.out/checkpoint.pt if it exists
-        self.cfg, self.device = cfg, pick_device(cfg.device)
+        self.cfg, self.device = cfg, check_device(pick_device(cfg.device))
         self.rank, self.world = init_distributed(self.device)
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} must be divisible by the {self.world} processes")
         torch.manual_seed(cfg.seed)
