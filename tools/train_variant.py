@@ -1,4 +1,4 @@
-"""Train one model of nbs/10_experiments.ipynb's drift experiment in its own process, with the notebook's own code.
+"""Train one model of nbs/10_experiments.ipynb's drift experiment in its own process, with the notebook's own variants and v2v.experiments.train_for.
 
     OMP_NUM_THREADS=1 python tools/train_variant.py INDEX [MINUTES]    # INDEX into DRIFT_VARIANTS; MINUTES of CPU time (15)
 
@@ -9,16 +9,17 @@ import json, os, sys
 from pathlib import Path
 
 NBS = Path(__file__).resolve().parents[1] / 'nbs'
-CELLS = ('62addf6a', 'ba525da1', 'e0e0e001', 'd1f10002', 'e0e0e002')   # the imports, DRIFT_VARIANTS and train_for
+CELL = 'd1f10002'   # DRIFT_VARIANTS
 
 
 def main(index:int, minutes:float=15.):
     os.chdir(NBS)                               # the notebook's working directory: its paths are relative to it
     cells = {c.get('id'): ''.join(c['source']) for c in json.loads((NBS / '10_experiments.ipynb').read_text())['cells']}
+    from v2v.experiments import train_for
     ns = {}
-    for cid in CELLS: exec(cells[cid], ns)
+    exec(cells[CELL], ns)
     name, overrides = list(ns['DRIFT_VARIANTS'].items())[index]
-    tr, spent = ns['train_for'](overrides, f'runs/drift-experiment/v{index}', minutes)
+    tr, spent = train_for(overrides, f'runs/drift-experiment/v{index}', minutes)
     print(f'{name}: step {tr.step}, {spent:.1f} CPU minutes')
 
 

@@ -110,7 +110,6 @@ def v2v_train(argv:list=None): # command-line words; default: sys.argv[1:]
         if had and not (a.resume or a.overwrite):
             raise FileExistsError(f"{ck} holds a run at its step {load_checkpoint(ck)['step']}: pass --resume to continue it, "
                                   "--overwrite to start over, or choose another --out")
-        if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file; it must be a folder for the run")
         tr = Trainer(cfg, resume=a.resume)
         say = print if tr.rank == 0 else (lambda *_, **__: None)
         end = min(a.steps or cfg.total_steps(), cfg.total_steps())

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['BENCH_CONFIGS', 'BENCH_SIZES', 'compose', 'encoder', 'decoder', 'CoarseScale', 'downsample', 'LocalEnhancer',
-           'Pyramid', 'merge_old_heads', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'check_range',
-           'start_frames', 'roll', 'generate', 'Frozen', 'for_inference', 'best_time', 'matmul_rate', 'gemm_rates',
-           'gemm_peak', 'flops_per_frame', 'benchmark_generator', 'bench_table', 'markdown_table', 'v2v_bench']
+           'Pyramid', 'merge_old_heads', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'start_frames', 'roll',
+           'generate', 'Frozen', 'for_inference', 'best_time', 'matmul_rate', 'gemm_rates', 'gemm_peak',
+           'flops_per_frame', 'benchmark_generator', 'bench_table', 'markdown_table', 'v2v_bench']
 
 # %% ../nbs/03_generator.ipynb #3d1a25f6
 import time, statistics
@@ -15,6 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.script import call_parse, store_true
 from .layers import ConvBlock, ResBlock, EdgeConv
+from .data import check_pixels
 from .flow import warp, check_shape
 
 # %% ../nbs/03_generator.ipynb #e314b655
@@ -187,22 +188,16 @@ class FrameGenerator(nn.Module):
         return dict(image=img, raw=img, flow=None, mask=None, warped=None)
 
 # %% ../nbs/03_generator.ipynb #7b99d1cb
-def check_range(x, name:str, lo:float=-1., hi:float=1., tol:float=1e-3): # a float tensor, and its name for the message
-    "ValueError unless every value of x is finite and within [lo, hi] (up to tol)."
-    bad = ~torch.isfinite(x) | (x < lo - tol) | (x > hi + tol)
-    if bad.any(): raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (images and maps), but {int(bad.sum())} values do not "
-                                   f"(min {float(x.nan_to_num().min()):.3g}, max {float(x.nan_to_num().max()):.3g})")
-
 def start_frames(model:nn.Module, # a SequentialGenerator or FrameGenerator
                  inputs:torch.Tensor, # input maps (B, T, K, H, W)
                  first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W), or None: label-only
                  first_model:nn.Module=None): # the single-image generator; default `model.first_G`
     "The first `n_frames_G - 1` frames of a clip (B, n-1, 3, H, W): the real ones if given, else painted from the labels."
     n, d = model.n_frames_G, check_shape(inputs, 'B T K H W', 'inputs')
-    check_range(inputs, 'inputs')
+    check_pixels(inputs, 'inputs')
     if n == 1: return inputs.new_zeros(d['B'], 0, 3, d['H'], d['W'])
     if first_frames is not None:
-        check_shape(first_frames, f'B {n - 1} 3 H W', 'first_frames', d); check_range(first_frames, 'first_frames')
+        check_shape(first_frames, f'B {n - 1} 3 H W', 'first_frames', d); check_pixels(first_frames, 'first_frames')
         return first_frames.to(inputs)
     G1 = first_model if first_model is not None else getattr(model, 'first_G', None)
     if G1 is None:

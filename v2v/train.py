@@ -20,12 +20,12 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from .data import SyntheticScenes, VideoFolder, atomic_file, atomic_write_text, clean_stale, write_video, input_to_rgb
 from .generator import SequentialGenerator, FrameGenerator, add_scale, generate, downsample
-from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator
-from .losses import LossConfig, generator_losses, discriminator_loss, VGGLoss
+from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator, WINDOWS
+from .losses import LossConfig, generator_losses, discriminator_loss, VGGLoss, GAN_SCALES
 
 # %% ../nbs/07_training.ipynb #3421397d
 CHOICES = dict(input=('label', 'sketch', 'pose'), model=('vid2vid', 'frame'), gan_mode=('lsgan', 'hinge'),
-               norm=('instance', 'batch', 'group', 'none'), D_T_windows=('last', 'all'), gan_scales=('mean', 'sum'))
+               norm=('instance', 'batch', 'group', 'none'), D_T_windows=WINDOWS, gan_scales=GAN_SCALES)
 
 # %% ../nbs/07_training.ipynb #7d22b101
 @dataclass
@@ -376,6 +376,7 @@ class Trainer:
 
     def _check_out(self):
         "The run folder exists and takes files, before any training (and no temporary file of a killed save is left in it)."
+        if self.out.exists() and not self.out.is_dir(): raise ValueError(f"out {self.out} is a file; the run needs a folder")
         try:
             self.out.mkdir(parents=True, exist_ok=True)
             with atomic_file(self.out / '.write-test') as t: t.write_text('')
