@@ -4,7 +4,10 @@ import hashlib, os, subprocess, sys
 from pathlib import Path
 import pytest
 import torch
-from v2v.data import SyntheticScenes, write_dataset, check_outputs, clean_stale
+import random, shutil, time
+import numpy as np
+from PIL import Image
+from v2v.data import SyntheticScenes, VideoFolder, write_dataset, check_outputs, clean_stale, check_memory, write_flow_png
 from v2v.flow import warp
 from v2v.generator import SequentialGenerator, FrameGenerator, generate
 from v2v.metrics import warp_error
@@ -34,7 +37,31 @@ def home(tmp_path_factory):
     assert r.returncode == 0, r.stderr
     write_dataset(SyntheticScenes(1, 6, 64, seed=3), d / 'data')
     (d / 'result.json').write_text('{"mine": 1}')
+    bad_sets(d / 'data', d / 'bad')
+    whole = (d / 'fake.mp4').read_bytes(); (d / 'trunc.mp4').write_bytes(whole[:len(whole) // 2])
+    ck = (d / 'run' / 'checkpoint.pt').read_bytes(); (d / 'trunc.pt').write_bytes(ck[:len(ck) // 2])
+    (d / 'broken-run').mkdir(); (d / 'broken-run' / 'checkpoint.pt').write_bytes(ck[:len(ck) // 3])
     return d
+
+
+def png(path, arr): Image.fromarray(arr).save(path)
+
+BAD_SETS = {  # name: (what is done to a copy of a good 1-clip, 6-frame set, the words of the error)
+    'no-label': (lambda d: (d / 'labels/clip0000/000005.png').unlink(), '5 label maps for 6 frames'),
+    'no-flow': (lambda d: (d / 'flow/clip0000/000002.png').unlink(), '5 flow files for 6 frames'),
+    'class-id': (lambda d: png(d / 'labels/clip0000/000005.png', np.full((64, 64), 9, np.uint8)), 'class id 9 >= n_classes=8'),
+    'label-size': (lambda d: png(d / 'labels/clip0000/000004.png', np.zeros((32, 64), np.uint8)), 'label size (32, 64) differs'),
+    'frame-size': (lambda d: png(d / 'images/clip0000/000003.png', np.zeros((32, 64, 3), np.uint8)), 'frames of different sizes'),
+    'flow-size': (lambda d: write_flow_png(d / 'flow/clip0000/000003.png', torch.zeros(2, 32, 64), torch.ones(1, 32, 64)), 'flow size (32, 64) differs'),
+    'flow-not-kitti': (lambda d: shutil.copy(d / 'labels/clip0000/000000.png', d / 'flow/clip0000/000003.png'), 'expected a 16-bit 3-channel KITTI flow PNG'),
+    'corrupt-frame': (lambda d: (d / 'images/clip0000/000002.png').write_bytes(b'not a png'), '000002.png: not a readable image'),
+    'no-classes': (lambda d: (d / 'classes.txt').unlink(), 'classes.txt: missing'),
+}
+
+
+def bad_sets(good, root):
+    for name, (spoil, _) in BAD_SETS.items():
+        shutil.copytree(good, root / name); spoil(root / name)
 
 
 CLI_REFUSALS = [  # (command words with {d} for the user's folder, words the error must contain)
@@ -59,7 +86,22 @@ CLI_REFUSALS = [  # (command words with {d} for the user's folder, words the err
     (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--fps', '-5', '--n_frames', '4'], 'fps must be a number in (0, 1000]'),
     (['v2v_train', *TINY, '--device', 'gpu', '--out', '{d}/r2'], "device must be 'auto', 'cpu', 'cuda'"),
     (['v2v_data', '{d}/data', '--n_videos', '1', '--n_frames', '4', '--size', '32'], 'exists: pass --overwrite'),
-]
+    (['v2v_data', '{d}/big', '--n_videos', '1', '--size', '100000'], 'rendering one clip of 16 frames at 100000x100000 needs about'),
+    (['v2v_data', '{d}/long', '--n_videos', '1', '--n_frames', '100000000', '--size', '64'], 'needs about'),
+    (['v2v_data', '{d}/demo.gif', '--demo', '--size', '100000'], 'needs about'),
+    (['v2v_data', '{d}/none', '--n_videos', '0'], '--n_videos must be >= 1'),
+    (['v2v_data', '{d}/zero', '--n_frames', '0'], 'n_frames must be >= 1'),
+    (['v2v_data', '{d}/small', '--size', '4'], 'size must be at least 8x8'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--n_frames', '10000000'], 'needs about'),
+    (['v2v_generate', '{d}/trunc.pt', '{d}/o.mp4'], 'trunc.pt'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--input', '{d}/bad/class-id/labels/clip0000'], 'class id 9'),
+    (['v2v_eval', '{d}/real.mp4', '{d}/trunc.mp4'], 'trunc.mp4'),
+    (['v2v_train', *TINY, '--height', '100000', '--width', '100000', '--out', '{d}/r2'], 'needs about'),
+    (['v2v_train', *TINY, '--data', '{d}/data', '--n_frames', '12', '--out', '{d}/r2'], 'no video has 12 frames (the longest has 6)'),
+    (['v2v_train', '--out', '{d}/broken-run', '--resume', '--quiet'], 'broken-run/checkpoint.pt'),
+    (['v2v_bench', '--sizes', '100000', '--no_train'], '--sizes must look like 64x64,128x256'),
+    (['v2v_bench', '--sizes', '100000x100000', '--no_train'], 'benchmarking at 100000x100000 needs about'),
+] + [(['v2v_train', *TINY, '--data', '{d}/bad/' + name, '--out', '{d}/r2'], words) for name, (_, words) in BAD_SETS.items()]
 
 
 @pytest.mark.parametrize('words,message', CLI_REFUSALS, ids=[' '.join(w[:1] + [x for x in w[1:] if x.startswith('--')]) + f' #{i}' for i, (w, _) in enumerate(CLI_REFUSALS)])
@@ -121,6 +163,11 @@ LIBRARY = [  # (call, exception type, words)
     (lambda: TrainConfig.tiny(chunk=-1), ValueError, 'chunk (or 0)'),
     (lambda: TrainConfig.tiny(gan_scales='max'), ValueError, "gan_scales must be one of"),
     (lambda: TrainConfig.tiny(D_T_windows='some'), ValueError, "D_T_windows must be one of"),
+    (lambda: SyntheticScenes(2, 16, 100_000), ValueError, 'rendering one clip of 16 frames at 100000x100000 needs about'),
+    (lambda: SyntheticScenes(2, 0, 64), ValueError, 'n_frames must be >= 1'),
+    (lambda: check_memory(2 ** 62, 'a test'), ValueError, 'a test needs about'),
+    (lambda: TrainConfig.tiny(height=62), ValueError, 'divisible by'),
+    (lambda: VideoFolder('/nonexistent/set'), FileNotFoundError, 'images: missing'),
 ]
 
 
@@ -145,3 +192,37 @@ def test_stale_temporaries_are_removed_at_start(tmp_path):
     Trainer(TrainConfig.tiny(out=str(run), n_videos=2, batch_size=2, n_frames=6))
     assert not any(s.exists() for s in stale)
     assert not list(run.glob('.*tmp*'))
+
+
+def test_resume_uses_the_checkpoints_config_when_config_yaml_is_gone(tmp_path):
+    run = tmp_path / 'run'
+    assert sh('v2v_train', *TINY, '--steps', '1', '--out', run).returncode == 0
+    (run / 'config.yaml').unlink()                                   # what a kill -9 right after the first checkpoint leaves
+    r = sh('v2v_train', '--out', run, '--resume', '--steps', '2', '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert TrainConfig.load(run / 'config.yaml').n_videos == 2       # the run's 2 clips, not the preset's 32
+    assert json_steps(run) == [1, 2]
+
+
+def json_steps(run): return [h['step'] for h in __import__('json').loads((run / 'history.json').read_text())]
+
+
+KILL_AT = sorted(random.Random(14).uniform(0.2, 4.0) for _ in range(5))   # seconds after the first checkpoint appears
+
+
+@pytest.mark.parametrize('delay', KILL_AT, ids=[f'kill -9 at +{t:.2f} s' for t in KILL_AT])
+def test_kill_during_checkpoint_writes(tmp_path, delay):
+    "A run that saves at every step, killed at a random moment: the checkpoint loads, and the resumed run cleans up and goes on."
+    run = tmp_path / 'run'
+    q = subprocess.Popen([str(BIN / 'v2v_train'), *TINY, '--ckpt_every', '1', '--sample_every', '0', '--steps', '200', '--out', str(run)],
+                         env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.time()
+    while not (run / 'checkpoint.pt').exists() and time.time() - t0 < 120: time.sleep(0.05)
+    time.sleep(delay); q.kill(); q.wait()
+    from v2v.train import load_checkpoint
+    step = load_checkpoint(run / 'checkpoint.pt')['step']            # never half-written
+    assert step >= 1
+    r = sh('v2v_train', '--out', run, '--resume', '--steps', step + 1, '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert load_checkpoint(run / 'checkpoint.pt')['step'] == step + 1
+    assert not list(run.glob('.*tmp*'))                              # a killed save's temporary file is gone

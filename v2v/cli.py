@@ -87,8 +87,9 @@ def train_config(argv:list=None): # command-line words; default: sys.argv[1:]
     flags = {f.name: getattr(a, f.name) for f in fields(TrainConfig) if getattr(a, f.name) is not None}
     file = read_fields(a.config) if a.config else {}
     base = asdict(PRESETS[a.preset]())
-    saved = Path(flags.get('out', file.get('out', base['out']))) / 'config.yaml'
-    if a.resume and saved.is_file(): base = read_fields(saved)
+    run = Path(flags.get('out', file.get('out', base['out'])))
+    if a.resume and (run / 'config.yaml').is_file(): base = read_fields(run / 'config.yaml')
+    elif a.resume and (run / 'checkpoint.pt').is_file(): base = load_checkpoint(run / 'checkpoint.pt')['config']   # a kill before config.yaml
     return TrainConfig.from_dict({**base, **file, **flags}), a
 
 # %% ../nbs/09_cli.ipynb #d14f79e3

@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['CLASSES', 'PALETTE', 'SKY', 'BUILDING', 'VEGETATION', 'SIDEWALK', 'ROAD', 'LANE', 'CAR', 'PERSON', 'ZB', 'ZCURB',
            'ZLANE', 'WALKER_JOINTS', 'WALKER_LIMBS', 'FACADES', 'CAR_COLORS', 'SHIRTS', 'SKINS', 'PANTS', 'PAINTERS',
-           'RANGE_TOL', 'IMAGE_EXTS', 'VIDEO_EXTS', 'smoothstep', 'soft_box', 'band_limit', 'wave_noise', 'Camera',
-           'plane_coords', 'plane_flow', 'Canvas', 'rgb_of', 'tint', 'mix', 'valid_mask', 'paint_sky',
-           'paint_buildings', 'paint_ground', 'paint_tree', 'paint_person', 'paint_car', 'walker_joints', 'to_screen',
-           'segment_frame', 'paint_walker', 'pose_maps', 'sample_scene', 'render_scene', 'one_hot', 'label_to_rgb',
-           'sketch_from_frames', 'SyntheticScenes', 'atomic_path', 'atomic_file', 'atomic_write_text', 'check_outputs',
-           'clean_stale', 'write_flow_png', 'read_flow_png', 'check_pixels', 'to_uint8', 'frames_to_numpy',
-           'write_video', 'read_video', 'save_clip', 'clear_dataset', 'write_dataset', 'VideoFolder', 'input_to_rgb',
-           'demo_panels', 'v2v_data']
+           'RENDER_BYTES', 'RANGE_TOL', 'IMAGE_EXTS', 'VIDEO_EXTS', 'smoothstep', 'soft_box', 'band_limit',
+           'wave_noise', 'Camera', 'plane_coords', 'plane_flow', 'Canvas', 'rgb_of', 'tint', 'mix', 'valid_mask',
+           'paint_sky', 'paint_buildings', 'paint_ground', 'paint_tree', 'paint_person', 'paint_car', 'walker_joints',
+           'to_screen', 'segment_frame', 'paint_walker', 'pose_maps', 'sample_scene', 'render_scene', 'one_hot',
+           'label_to_rgb', 'sketch_from_frames', 'available_memory', 'gib', 'check_memory', 'SyntheticScenes',
+           'atomic_path', 'atomic_file', 'atomic_write_text', 'check_outputs', 'clean_stale', 'write_flow_png',
+           'read_flow_png', 'check_pixels', 'to_uint8', 'frames_to_numpy', 'write_video', 'read_video', 'save_clip',
+           'clear_dataset', 'write_dataset', 'VideoFolder', 'input_to_rgb', 'demo_panels', 'v2v_data']
 
 # %% ../nbs/00_data.ipynb #72541353
 import json, math, os, re, time, warnings
@@ -444,6 +444,27 @@ def sketch_from_frames(frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
     grey = to_gray_u8(frames)
     return torch.from_numpy(np.stack([cv2.Canny(g, low, high) for g in grey]))[:, None].float() / 255
 
+# %% ../nbs/00_data.ipynb #e0e0a002
+RENDER_BYTES = 400            # peak bytes per pixel and frame when a clip is rendered (measured; see above)
+
+def available_memory():
+    "Bytes of memory available now: MemAvailable on Linux, else the physical total."
+    try:
+        for line in open('/proc/meminfo'):
+            if line.startswith('MemAvailable:'): return int(line.split()[1]) * 1024
+    except OSError: pass
+    return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+
+def gib(n): return f"{n / 2 ** 30:.3g} GiB"
+
+def check_memory(nbytes:int, # the estimate
+                 what:str, # what needs it, for the message
+                 hint:str='make it smaller'): # how to proceed
+    "Refuse (ValueError) when `what` needs more memory than is available, before it is allocated."
+    avail = available_memory()
+    if nbytes > avail: raise ValueError(f"{what} needs about {gib(nbytes)} of memory; this machine has {gib(avail)} available: {hint}")
+    return nbytes
+
 # %% ../nbs/00_data.ipynb #78a641c2
 class SyntheticScenes(Dataset):
     "Procedural street clips with exact backward flow; item = dict(label|sketch|pose, image, flow, valid)."
@@ -459,6 +480,7 @@ class SyntheticScenes(Dataset):
         h, w = (size, size) if isinstance(size, int) else tuple(size)
         if h < 8 or w < 8: raise ValueError(f"size must be at least 8x8, got {h}x{w}")
         if n_frames < 1: raise ValueError(f"n_frames must be >= 1, got {n_frames}")
+        check_memory(RENDER_BYTES * n_frames * h * w, f"rendering one clip of {n_frames} frames at {h}x{w}", 'use fewer frames or a smaller size')
         self.n_videos, self.n_frames, self.size, self.seed, self.input = n_videos, n_frames, (h, w), seed, input
         self.max_objects, self.camera_speed = max_objects, camera_speed
     @property
@@ -680,15 +702,27 @@ VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.gif')
 def _frame_files(d): return sorted(p for p in Path(d).iterdir() if p.suffix.lower() in IMAGE_EXTS)
 
 def _video_length(path):
-    "Number of frames of a video file (decodes it if the container does not say)."
+    "Number of frames of a video file, read to its end (packets, not decoded): a truncated file is an error."
     import av
     try:
         with av.open(str(path)) as c:
-            n = c.streams.video[0].frames if c.streams.video else 0
-            if not n: n = sum(1 for _ in c.decode(video=0))
+            if not c.streams.video: raise ValueError(f"{path}: holds no video stream")
+            said = c.streams.video[0].frames
+            n = sum(1 for p in c.demux(video=0) if p.size)
     except av.error.FFmpegError as e: raise ValueError(f"{path}: not a readable video ({e})") from None
     if n == 0: raise ValueError(f"{path}: the video has no frames")
+    if said and n < said: raise ValueError(f"{path}: truncated: its header promises {said} frames, {n} can be read")
     return n
+
+def _video_size(path): # (H, W) of a video file's stream
+    import av
+    with av.open(str(path)) as c: return c.streams.video[0].codec_context.height, c.streams.video[0].codec_context.width
+
+def _image_size(path): # (H, W) from the file's header, without decoding
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as im: return im.size[::-1]
+    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{path}: not a readable image ({e})") from None
 
 def _read_image(path, mode=None): # a PIL mode to convert to; None: the values as stored (a palette image's class ids)
     from PIL import Image, UnidentifiedImageError
@@ -717,7 +751,8 @@ class VideoFolder(Dataset):
                  stride:int=None, # step between window starts; default n_frames (no overlap)
                  size=None, # (H, W) to resize to, explicitly; default: keep the files' size
                  flow:str='auto', # 'auto' (files if present, else estimate), 'estimate', or 'none' (zeros)
-                 flow_method:str='dis'):
+                 flow_method:str='dis', # for estimated flow: 'dis' or 'farneback'
+                 check:bool=True): # check every file now (sizes from headers, counts, one pass over the label maps), not mid-training
         self.root, self.n_frames, self.input, self.flow, self.flow_method = Path(root), n_frames, input, flow, flow_method
         self.size = None if size is None else ((size, size) if isinstance(size, int) else tuple(size))
         if input not in ('label', 'sketch'): raise ValueError(f"input must be 'label' or 'sketch', got {input!r}")
@@ -730,6 +765,7 @@ class VideoFolder(Dataset):
                 if not cf.is_file(): raise FileNotFoundError(f"{cf}: missing; pass n_classes or write one class name per line")
                 n_classes = len([l for l in cf.read_text().splitlines() if l.strip()])
         self.n_classes = n_classes
+        if n_frames < 1: raise ValueError(f"n_frames must be >= 1, got {n_frames}")
         self.videos = {}
         for p in sorted(img_root.iterdir()):
             if p.is_dir(): src, n = _frame_files(p), len(_frame_files(p))
@@ -740,7 +776,8 @@ class VideoFolder(Dataset):
         if not self.videos: raise ValueError(f"{img_root}: no frame folders or video files found")
         step = stride or n_frames
         self.index = [(v, s) for v, (_, n) in self.videos.items() for s in range(0, n - n_frames + 1, step)]
-        if not self.index: raise ValueError(f"{self.root}: no video has {n_frames} frames")
+        if not self.index: raise ValueError(f"{self.root}: no video has {n_frames} frames (the longest has {max(n for _, n in self.videos.values())})")
+        if check: self.check()
 
     def _check_labels(self, p, src, n):
         ld = self.root / 'labels' / (p.stem if p.is_file() else p.name)
@@ -751,6 +788,28 @@ class VideoFolder(Dataset):
             from PIL import Image
             with Image.open(src[0]) as a, Image.open(labels[0]) as b:
                 if a.size != b.size: raise ValueError(f"{labels[0]}: label size {b.size[::-1]} differs from frame {src[0]} size {a.size[::-1]}")
+
+    def check(self):
+        "Every video's frames, label maps and flow files: one size per video, one file per frame, class ids below K."
+        from tqdm.auto import tqdm
+        for name, (src, n) in tqdm(self.videos.items(), desc=f'checking {self.root}', leave=False, disable=len(self.videos) < 20):
+            sizes = {_image_size(f): f for f in src} if isinstance(src, list) else {_video_size(src): src}
+            if len(sizes) > 1: raise ValueError(f"{self.root / 'images' / name}: frames of different sizes {sorted(sizes)}")
+            hw = next(iter(sizes))
+            h, w = self.size or hw
+            check_memory(RENDER_BYTES * self.n_frames * h * w, f"a window of {self.n_frames} frames at {h}x{w}", 'use fewer frames or a smaller size')
+            fd = self.root / 'flow' / name
+            if self.flow == 'auto' and fd.is_dir():
+                flows = _frame_files(fd)
+                if len(flows) != n: raise ValueError(f"{fd}: {len(flows)} flow files for {n} frames: each frame needs its own (the first one's is all zeros)")
+                bad = next((f for f in flows if _image_size(f) != hw), None)
+                if bad: raise ValueError(f"{bad}: flow size {_image_size(bad)} differs from the frames' {hw}")
+            if self.input == 'label':
+                for f in _frame_files(self.root / 'labels' / name):
+                    a = _read_image(f, 'L')
+                    if a.shape != hw: raise ValueError(f"{f}: label size {a.shape} differs from its frames' {hw}")
+                    if a.max() >= self.n_classes: raise ValueError(f"{f}: class id {a.max()} >= n_classes={self.n_classes}")
+        return self
 
     def __len__(self): return len(self.index)
 
@@ -826,9 +885,11 @@ def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
              demo:bool=False, # write one clip as a side-by-side video instead
              overwrite:bool=False): # replace an existing data set (its clips are removed first) or demo video
     "Write a synthetic street-scene data set (or a demo video) to `out`."
-    try: check_outputs({'OUT': out}, overwrite=overwrite)             # before rendering anything
+    try:                                                              # every check before rendering anything
+        if n_videos < 1: raise ValueError(f"--n_videos must be >= 1, got {n_videos}")
+        check_outputs({'OUT': out}, overwrite=overwrite)
+        ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input)
     except (ValueError, FileExistsError) as e: raise SystemExit(f'v2v_data: error: {e}') from None
-    ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input)
     if demo:
         path = write_video(out, demo_panels(ds[0]), fps=8)
         print(f"wrote {path}: image | {input} | flow | valid, {n_frames} frames at {size}x{width or size}")

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['COMPARE_VARIANTS', 'COMPARE_SEEDS', 'LOWER_IS_BETTER', 'comparison_clips', 'pieces', 'train_for', 'comparison_runs',
-           'score', 'score_runs', 'mean_std', 'comparison_table']
+           'i3d_pair_stats', 'set_stats', 'score', 'score_runs', 'mean_std', 'comparison_table', 'run_comparison']
 
 # %% ../nbs/10_experiments.ipynb #e0e0e001
 import json, math, statistics, time
@@ -60,9 +60,27 @@ def comparison_runs(root='runs/compare', # where the runs go, one folder per var
     return [(v, s, Path(root) / f'v{list(COMPARE_VARIANTS).index(v)}' / f'seed{s}') for v in names for s in seeds]
 
 # %% ../nbs/10_experiments.ipynb #e0e0e303
+def i3d_pair_stats(clips, batch_size:int=8): # (N, T, 3, H, W), T >= 9, float in [-1, 1]
+    "RunningStats of I3D's logits (FVD's) and of its pooled features (video FID's) from one pass over `clips`."
+    from v2v import metrics
+    net, logits, pool = metrics.load_i3d(), metrics.RunningStats(), metrics.RunningStats()
+    dev = next(net.parameters()).device
+    with torch.inference_mode():
+        for b in clips.split(batch_size):
+            p = net.pool(metrics.i3d_input(b).to(dev))
+            pool.update(p.mean((2, 3, 4))); logits.update(net.Logits(p).mean((2, 3, 4)))
+    return logits, pool
+
+def set_stats(clips): # (N, T, 3, H, W), float in [-1, 1]
+    "The feature statistics behind FID, FVD and video FID, so the real clips are featurized once for many models."
+    from v2v import metrics
+    fvd, video_fid = i3d_pair_stats(pieces(clips))
+    return dict(fid=metrics.inception_stats(clips.flatten(0, 1), progress=False), fvd=fvd, video_fid=video_fid)
+
 def score(fake, data:dict, # generated clips (N, T, 3, H, W) and the held-out clips they were made from
           seg=None, # the label-fidelity segmenter; default `fidelity.default_segmenter()`
           sets:bool=False, # also FID, FVD and video FID (minutes on a CPU)
+          real_stats=None, # `set_stats(data['image'])`, when already computed
           early=None, late=None): # frame windows [start, end) for the drift ratio; default: the first and the last third
     "Every comparison metric of one model's clips, as floats (LPIPS and tLP only where their weights exist)."
     from v2v import metrics, fidelity
@@ -78,9 +96,8 @@ def score(fake, data:dict, # generated clips (N, T, 3, H, W) and the held-out cl
         r['lpips'] = float(metrics.lpips(fake, real, weights=w, progress=False).mean())
         r['tlp'] = float(metrics.tlp(real, fake, weights=w, progress=False))
     if sets:
-        r['fid'] = float(metrics.fid(real.flatten(0, 1), fake.flatten(0, 1), progress=False))
-        r['fvd'] = float(metrics.fvd(pieces(real), pieces(fake), progress=False))
-        r['video_fid'] = float(metrics.video_fid(pieces(real), pieces(fake), progress=False))
+        a, b = real_stats or set_stats(real), set_stats(fake)
+        r.update({k: metrics.frechet_distance(a[k], b[k]) for k in ('fid', 'fvd', 'video_fid')})
     return r
 
 # %% ../nbs/10_experiments.ipynb #e0e0e304
@@ -90,14 +107,15 @@ def score_runs(runs:list, # (variant, seed, run folder) each, as `comparison_run
                progress:bool=True):
     "Score each run's checkpoint from labels only; scores kept in run/scores.json (redone when the checkpoint is newer). {variant: [scores per seed]}."
     from tqdm.auto import tqdm
-    out = {}
+    out, real = {}, None
     for name, seed, run in tqdm(runs, desc='scoring', disable=not progress):
         ck, js = Path(run) / 'checkpoint.pt', Path(run) / ('scores-sets.json' if sets else 'scores.json')
         if not ck.is_file(): raise FileNotFoundError(f"{ck}: run {name!r}, seed {seed} is not trained yet (tools/compare_runs.py trains it)")
         if js.is_file() and js.stat().st_mtime >= ck.stat().st_mtime: r = json.loads(js.read_text())
         else:
             G, cfg = load_generator(ck)
-            r = dict(score(generate(G, data['label']), data, sets=sets), seed=seed, steps=json.loads((Path(run) / 'history.json').read_text())[-1]['step'],
+            if sets and real is None: real = set_stats(data['image'])
+            r = dict(score(generate(G, data['label']), data, sets=sets, real_stats=real), seed=seed, steps=json.loads((Path(run) / 'history.json').read_text())[-1]['step'],
                      minutes=json.loads((Path(run) / 'minutes.json').read_text()) if (Path(run) / 'minutes.json').is_file() else None)
             atomic_write_text(js, json.dumps(r))
         out.setdefault(name, []).append(r)
@@ -123,3 +141,15 @@ def comparison_table(scores:dict, # {variant: [scores per seed]} from `score_run
     lines = ['| model | seeds | ' + ' | '.join(cols) + ' |', '|---|---|' + '---|' * len(cols)]
     lines += [f"| {name} | {len(rs)} | " + ' | '.join(cell(k, rs) for k in cols) + ' |' for name, rs in scores.items()]
     return '\n'.join(lines)
+
+def run_comparison(variants:dict, # name -> TrainConfig overrides of the tiny preset
+                   root, # one folder per variant and seed: root/v<i>/seed<s>
+                   minutes:float=10., seeds=COMPARE_SEEDS, # CPU minutes per run, as `train_for`
+                   data:dict=None, # held-out clips; default `comparison_clips()`
+                   sets:bool=False, steps:int=None, every:int=40, progress:bool=True,
+                   **kw): # more TrainConfig fields, for every run
+    "Your own ablation: train each variant with each seed on an equal CPU budget (resumably), then score all from labels only."
+    from tqdm.auto import tqdm
+    runs = [(name, s, Path(root) / f'v{i}' / f'seed{s}') for i, name in enumerate(variants) for s in seeds]
+    for name, s, out in tqdm(runs, desc='training', disable=not progress): train_for(variants[name], out, minutes, steps, every, seed=s, **kw)
+    return score_runs(runs, comparison_clips() if data is None else data, sets=sets, progress=progress)

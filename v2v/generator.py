@@ -347,9 +347,13 @@ def v2v_bench(configs:str='tiny,reference,paper', # comma-separated names: tiny,
               json:str=None): # also write the results to this JSON file
     "Benchmark the generator: frames/s, training step, GFLOP/frame, share of this machine's matmul rate; returns the rows."
     import json as js
-    from v2v.data import atomic_write_text
+    from v2v.data import atomic_write_text, check_memory
     try: hw = [tuple(int(v) for v in s.lower().split('x')) for s in sizes.split(',')]
-    except ValueError: raise SystemExit(f"--sizes must look like 64x64,128x256, got {sizes!r}")
+    except ValueError: hw = []
+    if not hw or any(len(s) != 2 or min(s) < 8 for s in hw): raise SystemExit(f"v2v_bench: error: --sizes must look like 64x64,128x256 (at least 8x8), got {sizes!r}")
+    try:                               # a training step takes about 1 KB per pixel at ngf 16 (07_training), 8 KB at the paper's 128
+        for h, w in hw: check_memory(8 * 1024 * h * w, f"benchmarking at {h}x{w}", 'give smaller --sizes')
+    except ValueError as e: raise SystemExit(f"v2v_bench: error: {e}")
     rows = []
     try:
         for c in (False, True) if compile else (False,): rows += bench_table(configs.split(','), hw, reps, c, not no_train)

@@ -581,7 +581,9 @@ def fit(self:Trainer, steps:int=None, # stop at this global step; default: the e
     while self.step < end:
         epoch = self.step // self.spe
         self._curriculum(epoch)
-        logs = self.train_step(self.batch(self.step))
+        try: batch = self.batch(self.step)
+        except (ValueError, OSError) as e: raise self._stopped(e) from None
+        logs = self.train_step(batch)
         self.step += 1; bar.update(1)
         if self.step % cfg.log_every == 0 or self.step == end:
             self.history.append(dict(step=self.step, epoch=epoch, T=cfg.clip_length(epoch), scales=cfg.scales_at(epoch),
@@ -592,6 +594,14 @@ def fit(self:Trainer, steps:int=None, # stop at this global step; default: the e
         if cfg.sample_every and self.step % cfg.sample_every == 0 or self.step == end: self.sample()
     bar.close()
     return self
+
+@patch
+def _stopped(self:Trainer, e:Exception):
+    "A data error met mid-run (an unchecked data set): save what was trained, and say where, in the same kind of error."
+    if not self.step or self.rank: return e
+    ck = self.save()
+    try: return type(e)(f"{e} (training stopped at step {self.step}; saved {ck}: fix the data, then continue with --resume)")
+    except TypeError: return ValueError(f"{e} (training stopped at step {self.step}; saved {ck})")
 
 @patch
 def _live(self:Trainer):
