@@ -37,6 +37,7 @@ def home(tmp_path_factory):
     assert r.returncode == 0, r.stderr
     write_dataset(SyntheticScenes(1, 6, 64, seed=3), d / 'data')
     (d / 'result.json').write_text('{"mine": 1}')
+    for name, text in dict(bad='ngf: [1\n', list='- 1\n', type='ngf: abc\n', typo='ngff: 3\n').items(): (d / f'{name}.yaml').write_text(text)
     bad_sets(d / 'data', d / 'bad')
     whole = (d / 'fake.mp4').read_bytes(); (d / 'trunc.mp4').write_bytes(whole[:len(whole) // 2])
     ck = (d / 'run' / 'checkpoint.pt').read_bytes(); (d / 'trunc.pt').write_bytes(ck[:len(ck) // 2])
@@ -101,6 +102,14 @@ CLI_REFUSALS = [  # (command words with {d} for the user's folder, words the err
     (['v2v_train', '--out', '{d}/broken-run', '--resume', '--quiet'], 'broken-run/checkpoint.pt'),
     (['v2v_bench', '--sizes', '100000', '--no_train'], '--sizes must look like 64x64,128x256'),
     (['v2v_bench', '--sizes', '100000x100000', '--no_train'], 'benchmarking at 100000x100000 needs about'),
+    (['v2v_bench', '--reps', '0'], '--reps must be >= 1'),
+    (['v2v_bench', '--no_generator', '--presets', 'tiny', '--json', '{d}/result.json'], 'exists: pass --overwrite'),
+    (['v2v_bench', '--no_generator', '--presets', 'tiny', '--json', '{d}/data'], 'is a folder: give the path of a .json file'),
+    (['v2v_data', '{d}/demo.txt', '--demo'], '--demo writes a video: give a .mp4 or .gif path'),
+    (['v2v_train', '--config', '{d}/bad.yaml', '--out', '{d}/r2'], 'not valid YAML'),
+    (['v2v_train', '--config', '{d}/list.yaml', '--out', '{d}/r2'], 'must hold a mapping of config fields, got list'),
+    (['v2v_train', '--config', '{d}/type.yaml', '--out', '{d}/r2'], "ngf must be int, got 'abc'"),
+    (['v2v_train', '--config', '{d}/typo.yaml', '--out', '{d}/r2'], "unknown TrainConfig fields ['ngff']"),
 ] + [(['v2v_train', *TINY, '--data', '{d}/bad/' + name, '--out', '{d}/r2'], words) for name, (_, words) in BAD_SETS.items()]
 
 

@@ -469,6 +469,7 @@ def bench_parser():
     p.add_argument('--presets', default='', help='also time training steps of these presets, comma-separated (tiny, small, paper)')
     p.add_argument('--train_steps', type=int, default=2, help='timed training steps per preset (after a warm-up and a FLOP-counted step); the best counts')
     p.add_argument('--no_generator', action='store_true', help='skip the generator benchmark')
+    p.add_argument('--overwrite', action='store_true', help='replace an existing --json file')
     return p
 
 def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
@@ -479,6 +480,8 @@ def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
         for k in ('pdb', 'xtra'): a.pop(k, None)
         if steps < 1: raise ValueError(f"--train_steps must be >= 1, got {steps}")
         if skip and not presets: raise ValueError("--no_generator leaves nothing to do: name --presets")
+        if a['json'] and Path(a['json']).is_dir(): raise ValueError(f"--json {a['json']} is a folder: give the path of a .json file")
+        check_outputs({'--json': a['json']}, overwrite=a.pop('overwrite'))
         check_presets(presets)                             # before the generator benchmark, not after it
         rows = v2v.generator.v2v_bench.__wrapped__(**{**a, 'json': None}) if not skip else []
         train = [r for c in ((False, True) if a['compile'] else (False,)) for r in bench_presets(presets, steps, c)] if presets else []

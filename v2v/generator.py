@@ -354,10 +354,11 @@ def v2v_bench(configs:str='tiny,reference,paper', # comma-separated names: tiny,
     try:                               # a training step takes about 1 KB per pixel at ngf 16 (07_training), 8 KB at the paper's 128
         for h, w in hw: check_memory(8 * 1024 * h * w, f"benchmarking at {h}x{w}", 'give smaller --sizes')
     except ValueError as e: raise SystemExit(f"v2v_bench: error: {e}")
+    if reps < 1: raise SystemExit(f"v2v_bench: error: --reps must be >= 1, got {reps}")
     rows = []
     try:
         for c in (False, True) if compile else (False,): rows += bench_table(configs.split(','), hw, reps, c, not no_train)
-    except ValueError as e: raise SystemExit(str(e))
+    except ValueError as e: raise SystemExit(f"v2v_bench: error: {e}")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, fp32 torch.mm {rows[0]['matmul_gflops']:.0f} GFLOP/s, "
           f"GEMM peak {rows[0]['peak_gflops']:.0f} GFLOP/s\n")
     print(markdown_table(rows))
