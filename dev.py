@@ -4,7 +4,7 @@
     python3 dev.py run     # set up ./.venv if needed, then train the tiny preset and generate a video
     python3 dev.py test    # set up ./.venv if needed, then run every test
 
-Set-up is idempotent: it reinstalls only when settings.ini, setup.py or this file changed.
+Set-up is idempotent: it reinstalls only when settings.ini, setup.py, pyproject.toml or this file changed.
 """
 import hashlib, os, subprocess, sys, time, venv
 from pathlib import Path
@@ -33,12 +33,14 @@ def fetch_weights():
 
 def setup():
     "Create ./.venv and install v2v with its dev tools, unless already done for these files; fetch the metrics' weights."
-    key = hashlib.sha256(b''.join((ROOT / f).read_bytes() for f in ('settings.ini', 'setup.py', 'dev.py'))).hexdigest()
+    key = hashlib.sha256(b''.join((ROOT / f).read_bytes() for f in ('settings.ini', 'setup.py', 'pyproject.toml', 'dev.py'))).hexdigest()
     if PY.exists() and STAMP.exists() and STAMP.read_text() == key: return fetch_weights()
     t0 = time.time()
     if not PY.exists():
         print(f'creating {VENV}', flush=True)
         venv.create(VENV, with_pip=True)
+    # a venv made before the distribution was renamed v2v-kit still holds the editable `v2v`: remove it first
+    subprocess.run([str(PY), '-m', 'pip', 'uninstall', '-y', '-q', '--disable-pip-version-check', 'v2v'], cwd=ROOT, capture_output=True)
     sh(PY, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-e', '.[dev]')
     STAMP.write_text(key)
     fetch_weights()

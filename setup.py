@@ -1,4 +1,5 @@
 "Package metadata comes from settings.ini (the nbdev 2 layout)."
+import re
 from configparser import ConfigParser
 from pathlib import Path
 import setuptools
@@ -14,16 +15,21 @@ lic = licenses[cfg['license']]
 min_python = cfg['min_python']
 py_versions = ['3.9', '3.10', '3.11', '3.12']
 
+def absolute_images(md:str):
+    "The README with its relative image paths made absolute, so the package index shows them."
+    raw = cfg['git_url'].replace('https://github.com/', 'https://raw.githubusercontent.com/') + '/' + cfg['branch'] + '/'
+    return re.sub(r'(!\[[^\]]*\]\()(?!https?://)([^)]+\))', lambda m: m[1] + raw + m[2], md)
+
 setuptools.setup(
-    name=cfg['lib_name'],
+    name=cfg.get('dist_name', cfg['lib_name']),
     version=cfg['version'],
     description=cfg['description'],
-    long_description=(here/'README.md').read_text(encoding='utf-8'),
+    long_description=absolute_images((here/'README.md').read_text(encoding='utf-8')),
     long_description_content_type='text/markdown',
     author=cfg['author'], author_email=cfg['author_email'],
     url=cfg['git_url'], license=lic[0],
     keywords=cfg['keywords'].split(),
-    classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status']) - 1],
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'License :: ' + lic[1],
                  'Natural Language :: ' + cfg['language'].title()] +

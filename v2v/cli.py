@@ -204,7 +204,7 @@ def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (or frames
                n_frames:int=None): # frames to take; default: all (synthetic: cfg.n_frames)
     "The generator's input for a spec: dict(input (T, K, H, W), real (T, 3, H, W) or None, name), checked against G."
     p = Path(spec)
-    if spec.split(':')[0] == 'synthetic' and not p.exists():
+    if spec.split(':')[0] == 'synthetic':                  # always the spec: a folder of that name is ./synthetic
         inp = synthetic_input(cfg, parse_synthetic(spec)['seed'], n_frames, G.config['n_scales'])
     elif p.is_dir():
         if cfg.input == 'pose': raise ValueError(f"{p}: pose input can only come from a synthetic spec")
@@ -275,7 +275,7 @@ def generate_parser():
     p.add_argument('checkpoint', help='a checkpoint.pt written by v2v_train')
     p.add_argument('out', help='the video to write: .mp4 or .gif (any length)')
     p.add_argument('--input', default='synthetic', metavar='SPEC', help='synthetic[:seed=S] (default seed 10000, held out), '
-                   'a folder of label-map PNGs (8-bit class ids, one per frame), or a video file (sketch input)')
+                   'a folder of label-map PNGs (8-bit class ids, one per frame; a folder named synthetic: ./synthetic), or a video file (sketch input)')
     p.add_argument('--n_frames', type=int, metavar='N', help="frames to generate (default: all the input's; synthetic: the run's n_frames)")
     p.add_argument('--first_frames', choices=FIRST_FRAMES, default='auto',
                    help="the first n_frames_G-1 frames: painted from the labels by the checkpoint's first-frame generator, or the "
