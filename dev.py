@@ -3,6 +3,7 @@
 
     python3 dev.py run     # set up ./.venv if needed, then train the tiny preset and generate a video
     python3 dev.py test    # set up ./.venv if needed, then run every test
+    python3 dev.py lab     # set up ./.venv if needed, then open the notebooks in JupyterLab (prints the URL)
 
 Set-up is idempotent: it reinstalls only when settings.ini, setup.py, pyproject.toml or this file changed.
 """
@@ -31,10 +32,21 @@ def fetch_weights():
     if subprocess.run([str(PY), '-c', code], cwd=ROOT).returncode: sys.exit(1)
 
 
+def lab_settings():
+    "JupyterLab in ./.venv saves widget state with the notebook, so saved notebooks show their widgets without a kernel."
+    f = VENV / 'share' / 'jupyter' / 'lab' / 'settings' / 'overrides.json'
+    want = {'@jupyter-widgets/jupyterlab-manager:plugin': {'saveState': True}}
+    import json
+    have = json.loads(f.read_text()) if f.is_file() else {}
+    if all(have.get(k, {}).get(kk) == vv for k, v in want.items() for kk, vv in v.items()): return
+    for k, v in want.items(): have.setdefault(k, {}).update(v)
+    f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps(have, indent=1) + '\n')
+
+
 def setup():
     "Create ./.venv and install v2v with its dev tools, unless already done for these files; fetch the metrics' weights."
     key = hashlib.sha256(b''.join((ROOT / f).read_bytes() for f in ('settings.ini', 'setup.py', 'pyproject.toml', 'dev.py'))).hexdigest()
-    if PY.exists() and STAMP.exists() and STAMP.read_text() == key: return fetch_weights()
+    if PY.exists() and STAMP.exists() and STAMP.read_text() == key: return lab_settings(), fetch_weights()
     t0 = time.time()
     if not PY.exists():
         print(f'creating {VENV}', flush=True)
@@ -43,6 +55,7 @@ def setup():
     subprocess.run([str(PY), '-m', 'pip', 'uninstall', '-y', '-q', '--disable-pip-version-check', 'v2v'], cwd=ROOT, capture_output=True)
     sh(PY, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-e', '.[dev]')
     STAMP.write_text(key)
+    lab_settings()
     fetch_weights()
     print(f'set-up done in {time.time() - t0:.0f} s', flush=True)
 
@@ -104,7 +117,19 @@ def run():
     print(f'main job done: {video} shows input labels | generated from them alone | ground truth; the run is in {run_dir}')
 
 
+def lab():
+    "JupyterLab on nbs/: as root it passes --allow-root; without a display it opens no browser and prints the URL to open."
+    setup()
+    args = [BIN / 'jupyter', 'lab', f'--notebook-dir={ROOT / "nbs"}', '--ServerApp.open_browser=' + str(bool(
+        os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY') or sys.platform in ('darwin', 'win32')))]
+    if hasattr(os, 'geteuid') and os.geteuid() == 0: args.append('--allow-root')
+    if os.environ.get('V2V_LAB_IP'): args.append(f"--ip={os.environ['V2V_LAB_IP']}")   # e.g. 0.0.0.0 on a remote machine
+    print('+', ' '.join(map(str, args)), '\n(the URL with its token is printed below; Ctrl-C stops the server)', flush=True)
+    try: subprocess.run([str(a) for a in args], cwd=ROOT)
+    except KeyboardInterrupt: pass
+
+
 if __name__ == '__main__':
-    cmds = dict(run=run, test=test, setup=setup)
+    cmds = dict(run=run, test=test, setup=setup, lab=lab)
     if len(sys.argv) != 2 or sys.argv[1] not in cmds: sys.exit(__doc__)
     cmds[sys.argv[1]]()
