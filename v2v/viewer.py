@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['KINDS', 'DECK_CSS', 'load_clip', 'guess_kind', 'to_rgb', 'diff_rgb', 'gather_panels', 'auto_zoom', 'zoom_frames',
-           'png_bytes', 'curve_frames', 'Scrubber', 'scrub', 'trace', 'explain_step', 'side_by_side', 'jshtml_player',
-           'plotly_player', 'save_video', 'gif_bytes', 'append_answer', 'read_answers', 'PreferenceStudy',
-           'preference_study', 'preference_rate']
+           'fit_zoom', 'png_bytes', 'curve_frames', 'Scrubber', 'scrub', 'trace', 'explain_step', 'side_by_side',
+           'jshtml_player', 'plotly_player', 'save_video', 'gif_bytes', 'append_answer', 'read_answers',
+           'PreferenceStudy', 'preference_study', 'preference_rate']
 
 # %% ../nbs/08_viewer.ipynb #a62e1d85
-import html, io, json, os, random, time, warnings
+import html, io, json, math, os, random, time, warnings
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np
@@ -135,10 +135,24 @@ def auto_zoom(h:int, w:int, # frame size
     return max(1, target // max(h, w))
 
 def zoom_frames(frames:np.ndarray, # (T, H, W, 3) uint8
-                k:int): # integer factor
-    "Nearest-neighbour magnification: every pixel becomes a k x k block."
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1: raise ValueError(f"zoom must be a positive integer or 'auto', got {k!r}")
-    return frames if k == 1 else frames.repeat(k, 1).repeat(k, 2)
+                k): # an integer factor >= 1, or a number in (0, 1) to shrink
+    "Nearest-neighbour magnification (every pixel becomes a k x k block), or an area-averaged shrink for 0 < k < 1."
+    ok = not isinstance(k, bool) and ((isinstance(k, (int, np.integer)) and k >= 1) or (isinstance(k, float) and 0 < k < 1))
+    if not ok: raise ValueError(f"zoom must be an integer >= 1, a number in (0, 1) to shrink, or 'auto'; got {k!r}")
+    if k == 1: return frames
+    if k > 1: return frames.repeat(k, 1).repeat(k, 2)
+    size = (max(1, round(frames.shape[2] * k)), max(1, round(frames.shape[1] * k)))
+    return np.stack([np.asarray(Image.fromarray(f).resize(size, Image.Resampling.BOX)) for f in frames])
+
+def fit_zoom(h:int, w:int, # frame size
+             n_panels:int, # panels side by side in one row
+             max_width:int=1200, # pixels the row may take (each panel adds a 10-pixel margin)
+             target:int=160): # as `auto_zoom`
+    "'auto' zoom: magnify small frames as `auto_zoom`, but shrink (a factor < 1) when the panels would not fit in one row."
+    k, room = auto_zoom(h, w, target), max_width / n_panels - 10
+    if w * k <= room: return k
+    k = int(room // w) if room >= w else room / w
+    return k if k >= 1 else float(k)
 
 def png_bytes(frame:np.ndarray): # one frame (H, W, 3) uint8
     "PNG-encoded bytes of one frame."
@@ -187,7 +201,8 @@ class Scrubber(widgets.VBox):
                  fps:float=8, # initial playback speed
                  start:int=0, # first frame shown
                  rows:list=None, # lists of titles, one per row; default: one row that wraps
-                 caption:str=None): # HTML shown under the controls
+                 caption:str=None, # HTML shown under the controls
+                 note:str=None): # words added to the size line, e.g. which frames are shown
         T = len(next(iter(panels.values())))
         if fps <= 0: raise ValueError(f"fps must be positive, got {fps}")
         if not 0 <= start < T: raise ValueError(f"start must be a frame index in [0, {T - 1}], got {start}")
@@ -198,11 +213,12 @@ class Scrubber(widgets.VBox):
         self.play.add_class('v2v-play'); self.slider.add_class('v2v-slider')
         self.links = [widgets.jslink((self.play, 'value'), (self.slider, 'value')),
                       widgets.jslink((self.speed, 'value'), (self.play, 'interval'))]
-        self.stacks, boxes = {}, {}
+        self.stacks, boxes, self.nbytes = {}, {}, 0
         for title, frames in panels.items():
             if len(frames) != T: raise ValueError(f"panel {title!r} has {len(frames)} frames, the first panel {T}")
             size = dict(width=f'{frames.shape[2]}px', height=f'{frames.shape[1]}px')
             ims = [widgets.Image(value=png_bytes(f), format='png', layout=widgets.Layout(**size)) for f in frames]
+            self.nbytes += sum(len(i.value) for i in ims)
             st = widgets.Tab(ims, selected_index=start, layout=widgets.Layout(**size))
             st.add_class('v2v-frames')
             self.links.append(widgets.jslink((self.slider, 'value'), (st, 'selected_index')))
@@ -210,7 +226,10 @@ class Scrubber(widgets.VBox):
             boxes[title] = widgets.VBox([widgets.HTML(f'<b>{html.escape(title)}</b>'), st], layout=widgets.Layout(margin='0 10px 6px 0'))
         grid = [widgets.HBox([boxes[t] for t in r], layout=widgets.Layout(flex_flow='row wrap')) for r in (rows or [list(panels)])]
         controls = widgets.HBox([self.play, self.slider, widgets.Label(f'/ {T - 1}'), self.speed])
-        super().__init__([widgets.HTML(DECK_CSS), controls] + ([widgets.HTML(caption)] if caption else []) + grid)
+        first = next(iter(panels.values()))
+        self.size = f"{len(panels)} panels of {T} frames ({first.shape[2]}x{first.shape[1]} px{', ' + note if note else ''}): {self.nbytes / 1e6:.1f} MB of PNG in the notebook"
+        size_line = widgets.HTML(f'<small>{html.escape(self.size)}</small>')
+        super().__init__([widgets.HTML(DECK_CSS), controls] + ([widgets.HTML(caption)] if caption else []) + grid + [size_line])
 
     @property
     def titles(self): return list(self.stacks)
@@ -223,19 +242,25 @@ class Scrubber(widgets.VBox):
 # %% ../nbs/08_viewer.ipynb #3f61714f
 def scrub(videos, # dict title -> clip, a list of clips, or one clip: tensor/array, uint8 array, list of PIL images, or a video path
           fps:float=8, # playback speed; the ms/frame slider changes it in the browser
-          zoom='auto', # nearest-neighbour magnification: an int, or 'auto' (small videos up to ~160 px)
+          zoom='auto', # an int to magnify, a number in (0, 1) to shrink, or 'auto' (small videos up to ~160 px, one row within max_width)
           kinds:dict=None, # title -> 'image', 'label', 'flow', 'mask' or 'maps', where the guess from the channels is wrong
           diff=None, # (title_a, title_b), or a list of pairs: add |a - b| panels
           metric=None, # per-frame values (T,), or dict name -> (T,): a curve whose marker follows the slider
           metric_title:str='metric', # the curve panel's title
-          start:int=0): # first frame shown
+          start:int=0, # first frame shown (an index into the clips as given)
+          max_width:int=1200, # pixels the panels may take side by side, for zoom='auto'
+          stride='auto', # show every stride-th frame; 'auto': as few as keep at most max_frames
+          max_frames:int=150): # for stride='auto': every frame becomes a PNG in the widget's state
     "A widget to play and scrub through clips side by side; Play and slider are linked in the browser."
     panels = gather_panels(videos, kinds, diff)
     T, h, w = next(iter(panels.values())).shape[:3]
-    k = auto_zoom(h, w) if zoom == 'auto' else zoom
-    shown = {t: zoom_frames(f, k) for t, f in panels.items()}
-    if metric is not None: shown[metric_title] = curve_frames(metric, T, height=max(120, min(h * k, 240)))
-    return Scrubber(shown, fps=fps, start=start)
+    s = max(1, math.ceil(T / max_frames)) if stride == 'auto' else stride
+    if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1: raise ValueError(f"stride must be an integer >= 1 or 'auto', got {stride!r}")
+    k = fit_zoom(h, w, len(panels) + (metric is not None), max_width) if zoom == 'auto' else zoom
+    shown = {t: zoom_frames(f[::s], k) for t, f in panels.items()}
+    if metric is not None:
+        shown[metric_title] = curve_frames(metric, T, height=max(120, min(next(iter(shown.values())).shape[1], 240)))[::s]
+    return Scrubber(shown, fps=fps, start=start // s, note=f'every {s}th frame of {T}' if s > 1 else None)
 
 # %% ../nbs/08_viewer.ipynb #9dfad288
 @torch.no_grad()
