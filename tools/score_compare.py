@@ -3,19 +3,42 @@
     python tools/score_compare.py [MINUTES=10] [--wait]   # --wait: poll until every run has finished, scoring each as it does
 
 A run has finished when its schedule has ended or MINUTES of CPU time are spent (as tools/compare_runs.py trains it).
-Scores go beside each checkpoint (scores-sets.json, kept until the checkpoint changes); the table goes to
-nbs/runs/compare/table.md, with the date, the machine and the scoring time.
+Scores go beside each checkpoint (scores-sets.json, kept until the checkpoint changes). The table (with the date, the
+machine and the scoring time) and every run's scores go to data/compare/ (table.md, scores.json), which is committed.
 """
 import argparse, json, os, platform, time
 from pathlib import Path
 
 NBS = Path(__file__).resolve().parents[1] / 'nbs'
+OUT = NBS.parent / 'data' / 'compare'
 
 
 def finished(run, minutes, total):
     m, h = run / 'minutes.json', run / 'history.json'
     if not (m.is_file() and h.is_file() and (run / 'checkpoint.pt').is_file()): return False
     return json.loads(m.read_text()) >= minutes or json.loads(h.read_text())[-1]['step'] >= total
+
+
+def frames_picture(runs, data, path, clip=0, ts=(0, 1, 2, 6, 12, 24, 36, 47)):
+    "Clip `clip` of the held-out set at frames ts: labels, truth, then each variant's seed-0 model from labels alone."
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    from v2v.data import input_to_rgb
+    from v2v.generator import generate
+    from v2v.train import load_generator
+    lab = data['label'][clip:clip + 1]
+    rows = {'labels': input_to_rgb(lab[0], 'label'), 'truth': data['image'][clip]}
+    for name, seed, run in runs:
+        if seed == 0: rows[name] = generate(load_generator(Path(run) / 'checkpoint.pt')[0], lab)[0]
+    fig, axs = plt.subplots(len(rows), len(ts), figsize=(len(ts) * 1.25, len(rows) * 1.3))
+    for i, (k, v) in enumerate(rows.items()):
+        for j, t in enumerate(ts):
+            axs[i, j].imshow(((v[t].permute(1, 2, 0) + 1) / 2).clamp(0, 1)); axs[i, j].set_xticks([]); axs[i, j].set_yticks([])
+            if i == 0: axs[i, j].set_title(f'frame {t}', fontsize=8)
+        axs[i, 0].set_ylabel(k.replace('official: ', 'off.: '), fontsize=6, rotation=0, ha='right', va='center')
+    from v2v.data import atomic_file
+    fig.tight_layout()
+    with atomic_file(path) as tmp: fig.savefig(tmp, dpi=80, format='png')
+    plt.close(fig)
 
 
 def main(argv=None):
@@ -37,7 +60,10 @@ def main(argv=None):
         time.sleep(60)
     head = (f'Scored {time.strftime("%Y-%m-%d")} on {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, '
             f'torch {torch.__version__}; {len(done)} of {len(runs)} runs; this pass took {(time.time() - t0) / 60:.0f} min.\n\n')
-    atomic_write_text(NBS / 'runs/compare/table.md', head + comparison_table(scores) + '\n')
+    OUT.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(OUT / 'table.md', head + comparison_table(scores) + '\n')
+    atomic_write_text(OUT / 'scores.json', json.dumps(scores, indent=1))
+    frames_picture(done, data, OUT / 'frames-clip0.png')
     print(comparison_table(scores))
 
 
