@@ -887,9 +887,9 @@ def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
     "Write a synthetic street-scene data set (or a demo video) to `out`."
     try:                                                              # every check before rendering anything
         if n_videos < 1: raise ValueError(f"--n_videos must be >= 1, got {n_videos}")
-        if demo and Path(out).suffix.lower() not in ('.mp4', '.gif'): raise ValueError(f"{out}: --demo writes a video: give a .mp4 or .gif path")
         check_outputs({'OUT': out}, overwrite=overwrite)
         ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input)
+        if demo and Path(out).suffix.lower() not in ('.mp4', '.gif'): raise ValueError(f"{out}: --demo writes a video: give a .mp4 or .gif path")
     except (ValueError, FileExistsError) as e: raise SystemExit(f'v2v_data: error: {e}') from None
     if demo:
         path = write_video(out, demo_panels(ds[0]), fps=8)
