@@ -1,5 +1,5 @@
 "Shared fixtures for the tests that notebooks cannot host (fresh installs, the CLI end to end)."
-import os, subprocess, sys
+import os, socket, subprocess, sys, time
 from pathlib import Path
 import pytest
 
@@ -30,3 +30,41 @@ def run():
 
 @pytest.fixture
 def bin_dir(): return Path(sys.executable).parent
+
+
+CHROMIUM = Path('/usr/bin/chromium')
+CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                  '--disable-component-update', '--disable-sync']
+
+
+@pytest.fixture
+def chromium():
+    "Playwright's launch options for Debian's headless Chromium; the test is skipped when Chromium is missing."
+    if not CHROMIUM.exists():
+        pytest.skip(f'{CHROMIUM} is missing: `python3 dev.py test` installs the Debian package chromium with apt-get, which needs '
+                    'root and the Debian mirror; either that failed (its message is above) or pytest ran without dev.py')
+    return dict(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+
+
+@pytest.fixture
+def free_port():
+    "A free local TCP port."
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+
+def wait_listening(port, proc, name, timeout=60): # name: the server, for the messages
+    "Wait until the server process accepts connections on the port (without loading a page, which would start a kernel)."
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc.poll() is not None: pytest.fail(f'{name} exited with {proc.returncode}')
+        try:
+            with socket.create_connection(('127.0.0.1', port), timeout=1): return
+        except OSError: time.sleep(0.1)
+    pytest.fail(f'{name} did not listen on port {port} within {timeout} s')
+
+
+@pytest.fixture
+def listening():
+    "`wait_listening` as a fixture, for the browser tests."
+    return wait_listening

@@ -1,14 +1,11 @@
 """The viewer in a real browser: Voila serves a notebook that shows `scrub()`, headless Chromium presses Play and moves
 the slider, and the frame on screen must follow. Then the server is stopped and Play must still work: the controls are
 linked in the browser (jslink), not through the kernel. A screenshot is saved to outputs/browser_scrub.png."""
-import io, json, os, socket, subprocess, sys, time
+import io, json, os, subprocess, sys, time
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path('/usr/bin/chromium')
-FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync']
 T, LEVEL0, STEP = 8, 20, 25   # the 'probe' panel's frame t is a flat grey of level LEVEL0 + STEP * t
 
 NOTEBOOK = f'''
@@ -22,37 +19,18 @@ scrub({{'probe': probe, 'labels': item['label'], 'image': item['image'], 'flow':
 '''
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
-
-
 def write_notebook(path):
     cell = dict(cell_type='code', execution_count=None, id='scrub', metadata={}, outputs=[], source=NOTEBOOK.strip())
     meta = dict(kernelspec=dict(name='python3', display_name='Python 3', language='python'))
     path.write_text(json.dumps(dict(cells=[cell], metadata=meta, nbformat=4, nbformat_minor=5)))
 
 
-def wait_listening(port, proc, timeout=60):
-    "Wait until the server accepts connections (without loading the page, which would start a kernel)."
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if proc.poll() is not None: pytest.fail(f'voila exited with {proc.returncode}')
-        try:
-            with socket.create_connection(('127.0.0.1', port), timeout=1): return
-        except OSError: time.sleep(0.1)
-    pytest.fail(f'voila did not listen on port {port} within {timeout} s')
-
-
-def test_scrub_plays_and_scrubs_in_chromium(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip(f'{CHROMIUM} is missing: `python3 dev.py test` installs the Debian package chromium with apt-get, which needs '
-                    'root and the Debian mirror; either that failed (its message is above) or pytest ran without dev.py')
+def test_scrub_plays_and_scrubs_in_chromium(tmp_path, chromium, free_port, listening):
     from playwright.sync_api import sync_playwright
     from PIL import Image
     t_start = time.time()
     write_notebook(tmp_path / 'scrub.ipynb')
-    port = free_port()
+    port = free_port
     base = f'http://127.0.0.1:{port}'
     env = dict(os.environ, PYTHONPATH='', JUPYTER_PLATFORM_DIRS='1', JUPYTER_CONFIG_DIR=str(tmp_path / 'jupyter_config'),
                JUPYTER_RUNTIME_DIR=str(tmp_path / 'jupyter_runtime'), OMP_NUM_THREADS='1')
@@ -60,11 +38,10 @@ def test_scrub_plays_and_scrubs_in_chromium(tmp_path):
     server = subprocess.Popen([sys.executable, '-m', 'voila', str(tmp_path / 'scrub.ipynb'), '--no-browser', f'--port={port}',
                                '--Voila.ip=127.0.0.1'], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_listening(port, server)
+        listening(port, server, 'voila')
         t_up = time.time()
         with sync_playwright() as p:
-            ctx = p.chromium.launch_persistent_context(str(tmp_path / 'profile'), executable_path=str(CHROMIUM), headless=True,
-                                                       args=FLAGS, viewport=dict(width=1400, height=700))
+            ctx = p.chromium.launch_persistent_context(str(tmp_path / 'profile'), viewport=dict(width=1400, height=700), **chromium)
             # nothing leaves this machine: requests to anything but our server are refused
             ctx.route('**/*', lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
             page = ctx.new_page()

@@ -2,14 +2,11 @@
 wait for the kernel, and no cell may raise and no widget may fail to display; Play on `scrub` must change the frame on
 screen; then save, close, reopen with a new kernel (nothing run), and the saved widgets must still show and play.
 A screenshot goes to outputs/lab_viewer.png."""
-import io, os, shutil, socket, subprocess, sys, time, uuid
+import os, shutil, subprocess, sys, time, uuid
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path('/usr/bin/chromium')
-FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync']
 NB = '08_viewer.ipynb'
 
 OPEN = """async () => {                                    // the notebook panel, its document and kernel ready
@@ -27,34 +24,15 @@ STATE = """() => {                                         // kernel status, unr
 }"""
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
-
-
-def wait_listening(port, proc, timeout=90):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if proc.poll() is not None: pytest.fail(f'jupyter lab exited with {proc.returncode}')
-        try:
-            with socket.create_connection(('127.0.0.1', port), timeout=1): return
-        except OSError: time.sleep(0.2)
-    pytest.fail(f'jupyter lab did not listen on port {port} within {timeout} s')
-
-
-def test_viewer_notebook_in_jupyterlab(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip(f'{CHROMIUM} is missing: `python3 dev.py test` installs the Debian package chromium with apt-get, which needs '
-                    'root and the Debian mirror; either that failed (its message is above) or pytest ran without dev.py')
+def test_viewer_notebook_in_jupyterlab(tmp_path, chromium, free_port, listening):
     from playwright.sync_api import sync_playwright
-    from PIL import Image
     # a copy of the notebooks (the test saves the notebook), with the repository's data beside it as ../data
     work = tmp_path / 'work'
     shutil.copytree(ROOT / 'nbs', work / 'nbs', ignore=shutil.ignore_patterns('runs', '_*', '.ipynb_checkpoints', 'outputs'))
     (work / 'data').symlink_to(ROOT / 'data')
     overrides = Path(sys.prefix) / 'share' / 'jupyter' / 'lab' / 'settings' / 'overrides.json'   # what dev.py's set-up writes
     assert '"saveState": true' in (overrides.read_text() if overrides.is_file() else ''), f'{overrides}: run python3 dev.py setup'
-    port, token = free_port(), uuid.uuid4().hex
+    port, token = free_port, uuid.uuid4().hex
     base = f'http://127.0.0.1:{port}'
     env = dict(os.environ, PYTHONPATH='', JUPYTER_PLATFORM_DIRS='1', JUPYTER_CONFIG_DIR=str(tmp_path / 'jupyter_config'),
                JUPYTER_RUNTIME_DIR=str(tmp_path / 'jupyter_runtime'), JUPYTER_DATA_DIR=str(tmp_path / 'jupyter_data'), OMP_NUM_THREADS='1')
@@ -67,10 +45,9 @@ def test_viewer_notebook_in_jupyterlab(tmp_path):
                                '--LabApp.expose_app_in_browser=True', '--LabApp.news_url=', '--LabServerApp.extension_manager=readonly'],
                               cwd=work / 'nbs', env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_listening(port, server)
+        listening(port, server, 'jupyter lab', timeout=90)
         with sync_playwright() as p:
-            ctx = p.chromium.launch_persistent_context(str(tmp_path / 'profile'), executable_path=str(CHROMIUM), headless=True,
-                                                       args=FLAGS, viewport=dict(width=1400, height=900))
+            ctx = p.chromium.launch_persistent_context(str(tmp_path / 'profile'), viewport=dict(width=1400, height=900), **chromium)
             ctx.route('**/*', lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())   # nothing leaves the machine
             page = ctx.new_page()
             page.goto(f'{base}/lab/tree/{NB}?token={token}', timeout=120_000)

@@ -802,14 +802,15 @@ class VideoFolder(Dataset):
             if self.flow == 'auto' and fd.is_dir():
                 flows = _frame_files(fd)
                 if len(flows) != n: raise ValueError(f"{fd}: {len(flows)} flow files for {n} frames: each frame needs its own (the first one's is all zeros)")
-                bad = next((f for f in flows if _image_size(f) != hw), None)
-                if bad: raise ValueError(f"{bad}: flow size {_image_size(bad)} differs from the frames' {hw}")
+                for f in flows:
+                    if _image_size(f) != hw: raise ValueError(f"{f}: flow size {_image_size(f)} differs from the frames' {hw}")
             if self.input == 'label':
-                for f in _frame_files(self.root / 'labels' / name):
-                    a = _read_image(f, 'L')
-                    if a.shape != hw: raise ValueError(f"{f}: label size {a.shape} differs from its frames' {hw}")
-                    if a.max() >= self.n_classes: raise ValueError(f"{f}: class id {a.max()} >= n_classes={self.n_classes}")
+                for f in _frame_files(self.root / 'labels' / name): self._check_label(f, _read_image(f, 'L'), hw)
         return self
+
+    def _check_label(self, f, a, hw): # a label map as read from file f, and its frames' (H, W)
+        if a.shape != tuple(hw): raise ValueError(f"{f}: label size {a.shape} differs from its frames' {tuple(hw)}")
+        if a.max() >= self.n_classes: raise ValueError(f"{f}: class id {a.max()} >= n_classes={self.n_classes}")
 
     def __len__(self): return len(self.index)
 
@@ -829,8 +830,7 @@ class VideoFolder(Dataset):
         maps = []
         for f in files:
             a = _read_image(f, 'L')
-            if a.shape != tuple(frames.shape[-2:]): raise ValueError(f"{f}: label size {a.shape} differs from its frame's {tuple(frames.shape[-2:])}")
-            if a.max() >= self.n_classes: raise ValueError(f"{f}: class id {a.max()} >= n_classes={self.n_classes}")
+            self._check_label(f, a, frames.shape[-2:])
             maps.append(a)
         return torch.from_numpy(np.stack(maps)).long()
 

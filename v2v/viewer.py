@@ -151,8 +151,7 @@ def fit_zoom(h:int, w:int, # frame size
     "'auto' zoom: magnify small frames as `auto_zoom`, but shrink (a factor < 1) when the panels would not fit in one row."
     k, room = auto_zoom(h, w, target), max_width / n_panels - 10
     if w * k <= room: return k
-    k = int(room // w) if room >= w else room / w
-    return k if k >= 1 else float(k)
+    return int(room // w) if room >= w else room / w
 
 def png_bytes(frame:np.ndarray): # one frame (H, W, 3) uint8
     "PNG-encoded bytes of one frame."
