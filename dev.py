@@ -43,10 +43,36 @@ def lab_settings():
     f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps(have, indent=1) + '\n')
 
 
+QUARTO_SCRIPTS = ('nbdev_docs', 'nbdev_preview', 'nbdev_proc_nbs', 'nbdev_install', 'nbdev_install_quarto')
+GUARD = '''#!{py}
+# Written by v2v's dev.py over nbdev's own script: without Quarto, nbdev would download it with sudo and then run
+# a bare `pip install -e .[dev]`, which installs into whichever Python is first on PATH. Stop instead.
+import shutil, sys
+if not shutil.which('quarto'):
+    sys.exit("{name}: Quarto is not installed, and nbdev would install it (sudo) and then pip-install v2v into "
+             "whichever Python is first on PATH. Build v2v's docs with `python tools/docs.py` (no Quarto needed); "
+             "install Quarto from https://quarto.org first if you want nbdev's own site.")
+from {module} import {func}
+sys.exit({func}())
+'''
+
+
+def guard_quarto_scripts():
+    "Replace nbdev's Quarto-installing commands in ./.venv by guards that refuse, with directions, when Quarto is missing."
+    code = 'from importlib.metadata import entry_points as e; print(*(x.name + " " + x.value for x in e(group="console_scripts")), sep="\\n")'
+    out = subprocess.run([str(PY), '-c', code], capture_output=True, text=True, cwd=ROOT).stdout.split('\n')
+    points = dict(l.split(' ', 1) for l in out if ' ' in l)
+    for name in QUARTO_SCRIPTS:
+        if name not in points: continue
+        module, func = points[name].split(':')
+        f, text = BIN / name, GUARD.format(py=PY, name=name, module=module, func=func)
+        if not f.exists() or f.read_text() != text: f.write_text(text); f.chmod(0o755)
+
+
 def setup():
     "Create ./.venv and install v2v with its dev tools, unless already done for these files; fetch the metrics' weights."
     key = hashlib.sha256(b''.join((ROOT / f).read_bytes() for f in ('settings.ini', 'setup.py', 'pyproject.toml', 'dev.py'))).hexdigest()
-    if PY.exists() and STAMP.exists() and STAMP.read_text() == key: return lab_settings(), fetch_weights()
+    if PY.exists() and STAMP.exists() and STAMP.read_text() == key: return lab_settings(), guard_quarto_scripts(), fetch_weights()
     t0 = time.time()
     if not PY.exists():
         print(f'creating {VENV}', flush=True)
@@ -56,6 +82,7 @@ def setup():
     sh(PY, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-e', '.[dev]')
     STAMP.write_text(key)
     lab_settings()
+    guard_quarto_scripts()
     fetch_weights()
     print(f'set-up done in {time.time() - t0:.0f} s', flush=True)
 
