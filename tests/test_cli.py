@@ -2,7 +2,8 @@
 import sys
 from pathlib import Path
 import torch
-from v2v.data import VideoFolder, SyntheticScenes, read_video
+from v2v.data import VideoFolder, SyntheticScenes
+from v2v.io import read_video
 
 
 def test_writes_a_dataset_that_reads_back(tmp_path, run, bin_dir):

@@ -1,11 +1,12 @@
 """The v2v_train, v2v_generate and v2v_eval console scripts end to end: train, resume, generate, evaluate, and bad input.
-The scripts' parsing and messages are tested in-process in nbs/09_cli.ipynb; here, the installed commands."""
+The scripts' parsing and messages are tested in-process in nbs/18_cli.ipynb; here, the installed commands."""
 import json, os, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from v2v.data import SyntheticScenes, write_dataset, read_video, _read_image, _write_png
+from v2v.data import SyntheticScenes, write_dataset
+from v2v.io import read_video, read_image, write_png
 from v2v.train import load_checkpoint
 
 BIN = Path(sys.executable).parent
@@ -84,7 +85,7 @@ def test_generate_from_label_maps(run, tmp_path):
     assert 'input | generated | real' in r.stdout                           # images/clip0000 is found as the ground truth
     assert 'start: from the labels only' in r.stdout                        # the run has a first-frame generator: label-only by default
     assert read_video(tmp_path / 'gen.gif').shape == (6, 3, 64, 192)
-    frame = lambda d, t: _read_image(d / f'{t:06d}.png', 'RGB')
+    frame = lambda d, t: read_image(d / f'{t:06d}.png', 'RGB')
     assert not np.array_equal(frame(tmp_path / 'fr', 1), frame(root / 'images' / 'clip0000', 1))
     r = sh('v2v_generate', run / 'checkpoint.pt', tmp_path / 'gen2.gif', '--input', root / 'labels' / 'clip0000', '--frames', tmp_path / 'fr2',
            '--first_frames', 'real', '--quiet')
@@ -109,7 +110,7 @@ def test_eval(generated, tmp_path):
 
 def test_bad_input_fails_clearly(run, generated, tmp_path):
     bad = tmp_path / 'labels'; bad.mkdir()
-    _write_png(bad / '000000.png', np.full((64, 64), 9, np.uint8))
+    write_png(bad / '000000.png', np.full((64, 64), 9, np.uint8))
     (train, gen, ev) = fails(('v2v_train', '--height', '62'),
                                         ('v2v_generate', run / 'checkpoint.pt', tmp_path / 'x.mp4', '--input', bad),
                                         ('v2v_eval', generated / 'real.mp4', generated / 'frames'))

@@ -7,7 +7,8 @@ import torch
 import random, shutil, time
 import numpy as np
 from PIL import Image
-from v2v.data import SyntheticScenes, VideoFolder, write_dataset, check_outputs, clean_stale, check_memory, write_flow_png
+from v2v.data import SyntheticScenes, VideoFolder, write_dataset
+from v2v.io import check_outputs, clean_stale, check_memory, write_flow_png
 from v2v.flow import warp
 from v2v.generator import SequentialGenerator, FrameGenerator, generate
 from v2v.metrics import warp_error
@@ -159,7 +160,7 @@ LIBRARY = [  # (call, exception type, words)
     (lambda: generate(G, LABELS.clone().index_fill_(1, torch.tensor([2]), float('nan')), first_model=G1), ValueError, 'inputs must be float in [-1, 1] or uint8, got NaN'),
     (lambda: generate(G, LABELS), ValueError, 'needs a first-frame generator'),
     (lambda: __import__('v2v.train', fromlist=['pick_device']).pick_device('gpu'), ValueError, "device must be 'auto'"),
-    (lambda: __import__('v2v.data', fromlist=['write_video']).write_video('/tmp/never.gif', torch.zeros(2, 3, 8, 8), fps=0), ValueError, 'fps must be'),
+    (lambda: __import__('v2v.io', fromlist=['write_video']).write_video('/tmp/never.gif', torch.zeros(2, 3, 8, 8), fps=0), ValueError, 'fps must be'),
     (lambda: TrainConfig.tiny(decay_epochs=-2), ValueError, 'decay_epochs must be >= 0'),
     (lambda: TrainConfig.tiny(ckpt_every=0), ValueError, 'ckpt_every must be >= 1'),
     (lambda: TrainConfig.tiny(log_every=0), ValueError, 'log_every must be >= 1'),

@@ -1,4 +1,4 @@
-"""Train the runs of nbs/10_experiments.ipynb's repeated comparison (v2v.experiments.comparison_runs), resumably.
+"""Train the runs of nbs/14_experiments.ipynb's repeated comparison (v2v.experiments.comparison_runs), resumably.
 
     python tools/compare_runs.py [MINUTES] [--procs N]     # MINUTES of CPU time per run (10); N processes of one thread (2)
 

@@ -12,8 +12,8 @@ import re, shutil, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-EXECUTE = ('index.ipynb', '08_viewer.ipynb')   # a few seconds each
-PLAYERS = {'08_viewer.html': ('anim_step_forward', 'Plotly.newPlot')}   # what the static players leave in a page
+EXECUTE = ('index.ipynb', '15_viewer.ipynb')   # a few seconds each
+PLAYERS = {'15_viewer.html': ('anim_step_forward', 'Plotly.newPlot')}   # what the static players leave in a page
 
 
 def proc_nbs():

@@ -1,4 +1,4 @@
-"""Score the runs of nbs/10_experiments.ipynb's repeated comparison as they finish training, then write the table.
+"""Score the runs of nbs/14_experiments.ipynb's repeated comparison as they finish training, then write the table.
 
     python tools/score_compare.py [MINUTES=10] [--wait]   # --wait: poll until every run has finished, scoring each as it does
 
@@ -35,7 +35,7 @@ def frames_picture(runs, data, path, clip=0, ts=(0, 1, 2, 6, 12, 24, 36, 47)):
             axs[i, j].imshow(((v[t].permute(1, 2, 0) + 1) / 2).clamp(0, 1)); axs[i, j].set_xticks([]); axs[i, j].set_yticks([])
             if i == 0: axs[i, j].set_title(f'frame {t}', fontsize=8)
         axs[i, 0].set_ylabel(k.replace('official: ', 'off.: '), fontsize=6, rotation=0, ha='right', va='center')
-    from v2v.data import atomic_file
+    from v2v.io import atomic_file
     fig.tight_layout()
     with atomic_file(path) as tmp: fig.savefig(tmp, dpi=80, format='png')
     plt.close(fig)
@@ -50,7 +50,7 @@ def main(argv=None):
     import torch
     from v2v.experiments import comparison_runs, comparison_clips, score_runs, comparison_table
     from v2v.train import TrainConfig
-    from v2v.data import atomic_write_text
+    from v2v.io import atomic_write_text
     runs, data, total, t0 = comparison_runs(), comparison_clips(), TrainConfig.tiny().total_steps(), time.time()
     while True:
         done = [r for r in runs if finished(r[2], a.minutes, total)]

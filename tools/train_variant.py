@@ -1,4 +1,4 @@
-"""Train one model of nbs/10_experiments.ipynb's drift experiment in its own process, with the notebook's own variants and v2v.experiments.train_for.
+"""Train one model of nbs/14_experiments.ipynb's drift experiment in its own process, with the notebook's own variants and v2v.experiments.train_for.
 
     OMP_NUM_THREADS=1 python tools/train_variant.py INDEX [MINUTES]    # INDEX into DRIFT_VARIANTS; MINUTES of CPU time (15)
 
@@ -14,7 +14,7 @@ CELL = 'd1f10002'   # DRIFT_VARIANTS
 
 def main(index:int, minutes:float=15.):
     os.chdir(NBS)                               # the notebook's working directory: its paths are relative to it
-    cells = {c.get('id'): ''.join(c['source']) for c in json.loads((NBS / '10_experiments.ipynb').read_text())['cells']}
+    cells = {c.get('id'): ''.join(c['source']) for c in json.loads((NBS / '14_experiments.ipynb').read_text())['cells']}
     from v2v.experiments import train_for
     ns = {}
     exec(cells[CELL], ns)
