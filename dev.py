@@ -103,9 +103,10 @@ def check_sync():
     sh(PY, 'tools/readme.py', '--check')
 
 
-def proc_docs():
-    "Process the notebooks for the docs (nbdev_proc_nbs, minus its Quarto download) and render HTML."
-    sh(PY, 'tools/docs.py')
+def run_notebooks():
+    "Run every notebook (the notebook tests) and render the docs from that run: tools/docs.py, two notebooks at a time."
+    # two notebooks run at once on the 2 cores: one thread each, or OpenMP's spinning threads fight over them
+    sh(PY, 'tools/docs.py', '--workers', '2', env=dict(os.environ, OMP_NUM_THREADS='1'))
 
 
 def ensure_chromium():
@@ -127,9 +128,7 @@ def test():
     ensure_chromium()
     t0 = time.time()
     check_sync()
-    proc_docs()
-    # two notebooks run at once on the 2 cores: one thread each, or OpenMP's spinning threads fight over them
-    sh(BIN / 'nbdev_test', '--n_workers', '2', '--timing', env=dict(os.environ, OMP_NUM_THREADS='1'))
+    run_notebooks()
     env = dict(os.environ, PYTHONPATH='')
     sh(PY, '-m', 'pytest', '-q', '-rs', 'tests', env=env)   # -rs: say why a test was skipped
     print(f'all tests passed in {time.time() - t0:.0f} s')

@@ -1,5 +1,5 @@
 """A helper of test_ddp.py, not a test: runs v2v_train with its command-line arguments and saves, per rank, the
-generator's and D_I's gradients at the first optimizer step and the final weights of G, D_I and D_T to OUT/rank<r>.pt.
+generator's and D_I's gradients at the first optimizer step and the final weights of G, D_I and D_V to OUT/rank<r>.pt.
 With V2V_TEST_NAN_RANK=r, rank r's generator loss turns NaN from step 1 on. Launch it as v2v_train:
     torchrun --standalone --nproc_per_node 2 tests/ddp_worker.py --batch_size 4 ... --out OUT"""
 import os, sys
@@ -28,7 +28,7 @@ def _setup_optim(self):
 def fit(self, *a, **kw):
     out = _fit(self, *a, **kw)
     torch.save(dict(world=self.world, grads=self.first_grads, grads_D=self.first_grads_D, G=self.G.state_dict(), D_I=self.D_I.state_dict(),
-                    D_T=self.D_T.state_dict()), Path(self.cfg.out) / f'rank{self.rank}.pt')
+                    D_V=self.D_V.state_dict()), Path(self.cfg.out) / f'rank{self.rank}.pt')
     return out
 
 def guard(self, what, loss):

@@ -7,7 +7,7 @@ import pytest
 import torch
 from v2v.data import SyntheticScenes, write_dataset
 from v2v.io import read_video, read_image, write_png
-from v2v.train import load_checkpoint
+from v2v.config import load_checkpoint
 
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, OMP_NUM_THREADS='1')      # one thread each: on a loaded machine OpenMP's spinning threads slow torch down

@@ -26,7 +26,7 @@ def test_two_processes_match_one(tmp_path):
     r0, r1, one = (torch.load(tmp_path / d / f'rank{r}.pt', weights_only=True) for d, r in (('two', 0), ('two', 1), ('one', 0)))
     assert (r0['world'], r1['world'], one['world']) == (2, 2, 1)
     # DDP keeps the ranks in lockstep: the same averaged gradients, the same weights, bit for bit
-    for m in ('G', 'D_I', 'D_T'): assert r0[m].keys() == r1[m].keys() and all(torch.equal(r0[m][k], r1[m][k]) for k in r0[m]), m
+    for m in ('G', 'D_I', 'D_V'): assert r0[m].keys() == r1[m].keys() and all(torch.equal(r0[m][k], r1[m][k]) for k in r0[m]), m
     assert all(torch.equal(r0['grads'][k], r1['grads'][k]) for k in r0['grads'])
     # and 2 processes x 2 clips average to the gradient of 1 process x 4 clips, up to float rounding (measured: D 2e-6, G 9e-4). The
     # discriminators' first gradients come before any update, so they must agree tightly. The generator's come after
@@ -40,8 +40,8 @@ def test_two_processes_match_one(tmp_path):
             err, scale = (two_g[k] - g).abs().max().item(), g.abs().max().item()
             assert err <= tol * scale + 1e-12, f"{key} {k}: gradients differ by {err:.3g} (max |g| {scale:.3g})"
     # the final weights: Adam moves a weight by at most about lr = 2e-4 a step (1.05 lr with betas (0.5, 0.999)), so where rounding
-    # flips a gradient's sign the runs part by at most about 2 lr a step, 4.2 lr after 2 steps (measured: G 3.8e-4, D_I 2e-5, D_T 3e-7)
-    for m in ('G', 'D_I', 'D_T'):
+    # flips a gradient's sign the runs part by at most about 2 lr a step, 4.2 lr after 2 steps (measured: G 3.8e-4, D_I 2e-5, D_V 3e-7)
+    for m in ('G', 'D_I', 'D_V'):
         two_w, one_w = {k.removeprefix('module.'): v for k, v in r0[m].items()}, one[m]
         err = max((two_w[k].float() - v.float()).abs().max().item() for k, v in one_w.items())
         print(f'{m}: 2 processes vs 1, largest weight difference {err:.2g}')

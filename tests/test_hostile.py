@@ -12,7 +12,8 @@ from v2v.io import check_outputs, clean_stale, check_memory, write_flow_png
 from v2v.flow import warp
 from v2v.generator import SequentialGenerator, FrameGenerator, generate
 from v2v.metrics import warp_error
-from v2v.train import TrainConfig, Trainer
+from v2v.config import TrainConfig
+from v2v.train import Trainer
 
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, OMP_NUM_THREADS='1')
@@ -172,7 +173,7 @@ LIBRARY = [  # (call, exception type, words)
     (lambda: TrainConfig.tiny(epochs=0, decay_epochs=0), ValueError, 'the schedule has no steps'),
     (lambda: TrainConfig.tiny(chunk=-1), ValueError, 'chunk (or 0)'),
     (lambda: TrainConfig.tiny(gan_scales='max'), ValueError, "gan_scales must be one of"),
-    (lambda: TrainConfig.tiny(D_T_windows='some'), ValueError, "D_T_windows must be one of"),
+    (lambda: TrainConfig.tiny(D_V_windows='some'), ValueError, "D_V_windows must be one of"),
     (lambda: SyntheticScenes(2, 16, 100_000), ValueError, 'rendering one clip of 16 frames at 100000x100000 needs about'),
     (lambda: SyntheticScenes(2, 0, 64), ValueError, 'n_frames must be >= 1'),
     (lambda: check_memory(2 ** 62, 'a test'), ValueError, 'a test needs about'),
@@ -229,7 +230,7 @@ def test_kill_during_checkpoint_writes(tmp_path, delay):
     t0 = time.time()
     while not (run / 'checkpoint.pt').exists() and time.time() - t0 < 120: time.sleep(0.05)
     time.sleep(delay); q.kill(); q.wait()
-    from v2v.train import load_checkpoint
+    from v2v.config import load_checkpoint
     step = load_checkpoint(run / 'checkpoint.pt')['step']            # never half-written
     assert step >= 1
     r = sh('v2v_train', '--out', run, '--resume', '--steps', step + 1, '--quiet')

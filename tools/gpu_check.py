@@ -17,9 +17,10 @@ def main(argv=None):
     if not torch.cuda.is_available(): raise SystemExit("gpu_check: no CUDA device here; this script fills in the GPU rows of the "
                                                        "speed tables, run it on a machine with an NVIDIA GPU")
     if a.out and Path(a.out).exists(): raise SystemExit(f"gpu_check: {a.out} exists; choose another --out")
-    from v2v.generator import bench_table, markdown_table
-    from v2v.train import TrainConfig, benchmark_training
-    from v2v.cli import presets_table
+    from v2v.bench import bench_table, markdown_table
+    from v2v.config import TrainConfig
+    from v2v.bench import benchmark_training
+    from v2v.bench import presets_table
     dev = torch.device('cuda')
     print(f"# {torch.cuda.get_device_name(dev)}, torch {torch.__version__}, {time.strftime('%Y-%m-%d %H:%M')}\n")
     gen = [r for c in (False, True) for r in bench_table(['reference', 'paper'], ((128, 128), (256, 512)), reps=5, compile=c, device=dev)]

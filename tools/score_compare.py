@@ -24,7 +24,7 @@ def frames_picture(runs, data, path, clip=0, ts=(0, 1, 2, 6, 12, 24, 36, 47)):
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     from v2v.data import input_to_rgb
     from v2v.generator import generate
-    from v2v.train import load_generator
+    from v2v.config import load_generator
     lab = data['label'][clip:clip + 1]
     rows = {'labels': input_to_rgb(lab[0], 'label'), 'truth': data['image'][clip]}
     for name, seed, run in runs:
@@ -49,7 +49,7 @@ def main(argv=None):
     os.chdir(NBS)
     import torch
     from v2v.experiments import comparison_runs, comparison_clips, score_runs, comparison_table
-    from v2v.train import TrainConfig
+    from v2v.config import TrainConfig
     from v2v.io import atomic_write_text
     runs, data, total, t0 = comparison_runs(), comparison_clips(), TrainConfig.tiny().total_steps(), time.time()
     while True:

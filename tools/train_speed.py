@@ -24,7 +24,8 @@ def rates(n=1024, reps=10):
     return mm, max(mm, 2 * n * n * 1024 / best_time(lambda: F.conv2d(x, w), reps))
 
 def trainer(preset, out, **kw):
-    from v2v.train import TrainConfig, Trainer
+    from v2v.config import TrainConfig
+    from v2v.train import Trainer
     cfg = TrainConfig.preset(preset, out=out, **kw)
     torch.manual_seed(0)
     return Trainer(cfg.updated(t_start=cfg.n_frames, t_double_every=0, n_videos=cfg.batch_size))
@@ -46,7 +47,8 @@ def step(a, tmp):
                 profile={e.key: (e.count, e.self_cpu_time_total / 1e3) for e in p.key_averages() if e.self_cpu_time_total > 0})
 
 def curve(a, tmp):
-    from v2v.train import TrainConfig, Trainer
+    from v2v.config import TrainConfig
+    from v2v.train import Trainer
     cfg = TrainConfig.tiny(out=tmp, seed=a.seed, t_start=36, t_double_every=0, log_every=1, ckpt_every=10 ** 6,
                           **(dict(compile=True) if a.compile else {}))   # older checkouts have no compile field
     return dict(label=a.label, seed=a.seed, compiled=a.compile, history=Trainer(cfg).fit(steps=40, progress=False).history)

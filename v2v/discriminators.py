@@ -184,12 +184,12 @@ def _dual_branch(ch, n_blocks, n_video, attention, spectral):
 
 # %% ../nbs/06_discriminators.ipynb #296b3d2b
 class DualVideoDiscriminator(nn.Module):
-    "DVD-GAN: D_S on k random full-resolution frames (scores summed), D_T on the 2x2-pooled clip (3-D blocks first)."
+    "DVD-GAN: the spatial D on k random full-resolution frames (scores summed), the temporal D on the 2x2-pooled clip (3-D blocks first)."
     def __init__(self, k:int=8, # frames sampled for the spatial discriminator
                  ch:int=32, # channels of the first block (doubling per block)
                  spectral:bool=True, attention:bool=True, # spectral norm everywhere; separable attention after block 1
                  n_blocks:int=4, # downsampling blocks per branch
-                 n_3d:int=2): # how many of D_T's first blocks are 3-D
+                 n_3d:int=2): # how many of the temporal D's first blocks are 3-D
         super().__init__()
         if not 1 <= n_3d <= n_blocks: raise ValueError(f"need 1 <= n_3d <= n_blocks={n_blocks}, got n_3d={n_3d}")
         self.k, self.n_blocks = k, n_blocks
@@ -204,7 +204,7 @@ class DualVideoDiscriminator(nn.Module):
 @patch
 def forward(self:DualVideoDiscriminator, clip:torch.Tensor, # (B, T, 3, H, W), H and W multiples of `multiple`
                   generator:torch.Generator=None): # for the frame draw
-    "dict(spatial=(B,) summed D_S scores, temporal=(B,) summed D_T scores, frames=(B, k) indices D_S saw)."
+    "dict(spatial=(B,) summed spatial scores, temporal=(B,) summed temporal scores, frames=(B, k) indices the spatial branch saw)."
     check_shape(clip, 'B T 3 H W', 'clip')
     B, T, _, H, W = clip.shape
     if H % self.multiple or W % self.multiple: raise ValueError(f"H and W must be multiples of {self.multiple}, got {H}x{W}")

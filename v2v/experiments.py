@@ -7,17 +7,18 @@ __all__ = ['COMPARE_VARIANTS', 'COMPARE_SEEDS', 'LOWER_IS_BETTER', 'comparison_c
            'i3d_pair_stats', 'set_stats', 'score', 'score_runs', 'mean_std', 'comparison_table', 'run_comparison']
 
 # %% ../nbs/14_experiments.ipynb #e0e0e001
-import json, math, statistics, time
+import json, statistics, time
 from pathlib import Path
 import torch
 from .data import SyntheticScenes
 from .io import atomic_write_text
-from .fidelity import EVAL_SEED
+from .data import HELD_OUT_SEED
 from .generator import generate
-from .train import TrainConfig, Trainer, load_generator
+from .config import TrainConfig, load_generator
+from .train import Trainer
 
 # %% ../nbs/14_experiments.ipynb #e0e0e302
-def comparison_clips(n_videos:int=8, n_frames:int=48, size:int=64, seed:int=EVAL_SEED): # held out: training uses data_seed 0
+def comparison_clips(n_videos:int=8, n_frames:int=48, size:int=64, seed:int=HELD_OUT_SEED): # held out: training uses data_seed 0
     "Held-out synthetic clips, stacked: dict of (N, T, ...)."
     ds = SyntheticScenes(n_videos, n_frames, size, seed=seed)
     return {k: torch.stack([ds[i][k] for i in range(len(ds))]) for k in ('label', 'image', 'flow', 'valid')}
@@ -48,7 +49,7 @@ COMPARE_VARIANTS = {'per-frame (pix2pixHD)': dict(model='frame', temporal_D=Fals
                     'D_V without flow': dict(temporal_D_flow=False),
                     'fixed mask': dict(use_mask=False),
                     'official: GAN summed over scales': dict(gan_scales='sum'),
-                    'official: every D_V window': dict(D_T_windows='all'),
+                    'official: every D_V window': dict(D_V_windows='all'),
                     'official: losses on the raw frame': dict(raw_losses=True)}
 COMPARE_SEEDS = (0, 1, 2)
 

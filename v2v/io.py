@@ -6,7 +6,8 @@
 __all__ = ['RANGE_TOL', 'IMAGE_EXTS', 'VIDEO_EXTS', 'check_shape', 'check_pixels', 'to_uint8', 'frames_to_numpy',
            'available_memory', 'gib', 'check_memory', 'atomic_path', 'atomic_file', 'atomic_write_text', 'write_png',
            'check_outputs', 'clean_stale', 'write_flow_png', 'read_flow_png', 'write_video', 'read_video',
-           'frame_files', 'video_length', 'video_size', 'image_size', 'read_image', 'read_stack', 'read_rgb_frames']
+           'frame_files', 'video_length', 'video_size', 'image_size', 'read_image', 'read_stack', 'read_rgb_frames',
+           'user_errors']
 
 # %% ../nbs/00_io.ipynb #io000003
 import math, os, re
@@ -267,3 +268,12 @@ def read_stack(files, mode=None): # mode: as `read_image`
 def read_rgb_frames(files):
     "Frames (T, 3, H, W) in [-1, 1] from image files, which must share one size."
     return torch.from_numpy(read_stack(files, 'RGB')).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+# %% ../nbs/00_io.ipynb #62c06b91
+@contextmanager
+def user_errors(prog:str): # the script's name, to start the message
+    "Turn ValueError, TypeError, FileNotFoundError, FileExistsError and FloatingPointError into SystemExit('prog: error: ...')."
+    try: yield
+    except (ValueError, TypeError, FileNotFoundError, FileExistsError, FloatingPointError) as e:
+        if os.environ.get('V2V_DEBUG') == '1': raise
+        raise SystemExit(f"{prog}: error: {e}") from None

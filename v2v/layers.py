@@ -9,7 +9,6 @@ __all__ = ['NORMS', 'norm_layer', 'sn', 'activation', 'EdgeConv', 'ConvBlock', '
 import math
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 # %% ../nbs/04_layers.ipynb #e735899c
 NORMS = ('instance', 'batch', 'group', 'none')

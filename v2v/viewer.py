@@ -5,22 +5,19 @@
 # %% auto #0
 __all__ = ['KINDS', 'DECK_CSS', 'load_clip', 'guess_kind', 'to_rgb', 'diff_rgb', 'gather_panels', 'auto_zoom', 'zoom_frames',
            'fit_zoom', 'png_bytes', 'curve_frames', 'Scrubber', 'scrub', 'trace', 'explain_step', 'side_by_side',
-           'jshtml_player', 'plotly_player', 'save_video', 'gif_bytes', 'append_answer', 'read_answers',
-           'PreferenceStudy', 'preference_study', 'preference_rate']
+           'jshtml_player', 'plotly_player', 'save_video']
 
 # %% ../nbs/15_viewer.ipynb #a62e1d85
-import html, io, json, math, os, random, time, warnings
-from datetime import datetime, timezone
+import html, io, math, os
 from pathlib import Path
 import numpy as np
 import torch
 import ipywidgets as widgets
 from PIL import Image
-from .io import check_shape
+from .io import check_shape, read_video, write_video, to_uint8, IMAGE_EXTS, frame_files, read_stack
 from .flow import flow_to_rgb
 from .generator import roll
 from .data import label_to_rgb
-from .io import read_video, write_video, to_uint8, IMAGE_EXTS, frame_files, read_stack
 
 # %% ../nbs/15_viewer.ipynb #ce9b10b3
 def _read_path(p, name): # a video file, or a folder of frame images (`v2v_generate --frames`) or of label maps
@@ -376,131 +373,3 @@ def save_video(path, # a .gif or .mp4 file
     "Write a clip, or panels side by side, to a .gif or .mp4 file; returns the path."
     strip = side_by_side(_zoomed(videos, zoom, kinds, diff), gap)
     return write_video(path, torch.from_numpy(strip).permute(0, 3, 1, 2), fps=fps)
-
-# %% ../nbs/15_viewer.ipynb #1ec8a095
-def gif_bytes(frames:np.ndarray, # (T, H, W, 3) uint8
-              fps:float=8):
-    "An animated GIF that loops forever: browsers play it without a kernel."
-    buf, ims = io.BytesIO(), [Image.fromarray(f) for f in frames]
-    ims[0].save(buf, format='gif', save_all=True, append_images=ims[1:], duration=round(1000 / fps), loop=0)
-    return buf.getvalue()
-
-def append_answer(path, record:dict):
-    "Append one JSON line to `path` and force it to disk."
-    with open(path, 'a', encoding='utf-8') as f:
-        f.write(json.dumps(record) + '\n'); f.flush(); os.fsync(f.fileno())
-
-def read_answers(path):
-    "The records of a JSON-lines answers file (a torn last line, from a crash mid-write, is skipped with a warning)."
-    lines = [l for l in Path(path).read_text(encoding='utf-8').splitlines() if l.strip()]
-    out = []
-    for i, l in enumerate(lines):
-        try: out.append(json.loads(l))
-        except json.JSONDecodeError as e:
-            if i < len(lines) - 1: raise ValueError(f"{path}, line {i + 1}: not JSON ({e})") from None
-            warnings.warn(f"{path}: skipped a torn last line: {l[:60]!r}")
-    return out
-
-# %% ../nbs/15_viewer.ipynb #8992ecf8
-class PreferenceStudy:
-    "Blind two-alternative forced choice between videos A and B; answers are appended to a JSON-lines file as given."
-    keys = {'f': 'left', '1': 'left', 'j': 'right', '2': 'right'}
-    def __init__(self, videos_a, videos_b, # lists of clips (any form `to_rgb` takes) or tensors (N, T, 3, H, W); pair i = (a[i], b[i])
-                 path, # the answers file (JSON lines), appended to
-                 names=('A', 'B'), # what the file calls the two methods (never shown)
-                 question:str='Which video looks more real?',
-                 rater:str='anonymous', # who answers; a restart skips this rater's answered pairs
-                 study:str=None, # the study's name in the file; default: the file name
-                 seed:int=None, # for the order of pairs and sides
-                 fps:float=8, zoom='auto'):
-        a, b = self._clips(videos_a, 'videos_a'), self._clips(videos_b, 'videos_b')
-        if len(a) != len(b): raise ValueError(f"videos_a and videos_b must pair up, got {len(a)} and {len(b)} videos")
-        if not a: raise ValueError("no videos to compare")
-        for i, (x, y) in enumerate(zip(a, b)):
-            if x.shape != y.shape: raise ValueError(f"pair {i}: the two videos must have one shape (T, H, W, 3), got {x.shape} and {y.shape}")
-        self.path, self.names, self.rater, self.study = Path(path), tuple(names), str(rater), study or Path(path).stem
-        self.question, self.fps, self.zoom, self.a, self.b = question, fps, zoom, a, b
-        rng = random.Random(seed)
-        order = list(range(len(a))); rng.shuffle(order)
-        done = {r.get('pair') for r in (read_answers(self.path) if self.path.exists() else [])
-                if r.get('study') == self.study and r.get('rater') == self.rater}
-        self.trials = [(i, rng.random() < 0.5) for i in order]          # (pair, A on the left)
-        self.trials = [tr for tr in self.trials if tr[0] not in done]
-        self.i, self.n_pairs = 0, len(a)
-        self.header, self.left_video, self.right_video = widgets.HTML(), widgets.Image(format='gif'), widgets.Image(format='gif')
-        self.left, self.right = widgets.Button(description='left (f)'), widgets.Button(description='right (j)')
-        self.keybox = widgets.Text(placeholder='or type f / j here', continuous_update=True, layout=widgets.Layout(width='160px'))
-        self.left.on_click(lambda _: self.choose('left')); self.right.on_click(lambda _: self.choose('right'))
-        self.keybox.observe(self._key, 'value')
-        self.widget = widgets.VBox([self.header, widgets.HBox([self.left_video, self.right_video]),
-                                    widgets.HBox([self.left, self.right, self.keybox])])
-        self._show()
-
-    @staticmethod
-    def _clips(v, name):
-        if torch.is_tensor(v) or isinstance(v, np.ndarray):
-            if v.ndim != 5: raise ValueError(f"{name} must be a list of clips or a tensor (N, T, 3, H, W), got shape {tuple(v.shape)}")
-            v = list(v)
-        return [to_rgb(c, f'{name}[{i}]') for i, c in enumerate(v)]
-
-    @property
-    def done(self): return self.i >= len(self.trials)
-
-    def _show(self):
-        if self.done:
-            self.header.value = f'<b>All {self.n_pairs} pairs answered, thank you.</b> The answers are in {html.escape(str(self.path))}.'
-            self.left_video.layout.display = self.right_video.layout.display = 'none'
-            self.left.disabled = self.right.disabled = self.keybox.disabled = True
-            return
-        pair, a_left = self.trials[self.i]
-        frames = [self.a[pair], self.b[pair]] if a_left else [self.b[pair], self.a[pair]]
-        k = auto_zoom(*frames[0].shape[1:3], 256) if self.zoom == 'auto' else self.zoom
-        self.left_video.value, self.right_video.value = [gif_bytes(zoom_frames(f, k), self.fps) for f in frames]
-        n_done = self.n_pairs - len(self.trials) + self.i
-        self.header.value = f'<b>{html.escape(self.question)}</b> &nbsp; pair {n_done + 1} of {self.n_pairs}'
-        self._t0 = time.time()
-
-    def choose(self, side:str): # 'left' or 'right'
-        "Record the rater's choice for the pair on screen, append it to the file, show the next pair; returns the record."
-        if side not in ('left', 'right'): raise ValueError(f"side must be 'left' or 'right', got {side!r}")
-        if self.done: return None
-        pair, a_left = self.trials[self.i]
-        shown = self.names if a_left else self.names[::-1]
-        rec = dict(study=self.study, rater=self.rater, pair=pair, left=shown[0], right=shown[1], choice=side,
-                   preferred=shown[side == 'right'], seconds=round(time.time() - self._t0, 3),
-                   time=datetime.now(timezone.utc).isoformat(timespec='seconds'))
-        append_answer(self.path, rec)
-        self.i += 1
-        self._show()
-        return rec
-
-    def _key(self, change):
-        v = change['new'].strip().lower()
-        if not v: return
-        self.keybox.value = ''
-        if v[-1] in self.keys: self.choose(self.keys[v[-1]])
-
-    def _repr_mimebundle_(self, **kw): return self.widget._repr_mimebundle_(**kw)
-
-# %% ../nbs/15_viewer.ipynb #060c46de
-def preference_study(videos_a, videos_b, path, **kwargs):
-    "A blind 2AFC widget (see `PreferenceStudy`) comparing videos_a[i] with videos_b[i], answers appended to `path`."
-    return PreferenceStudy(videos_a, videos_b, path, **kwargs)
-
-# %% ../nbs/15_viewer.ipynb #ff09789f
-def preference_rate(answers, # an answers file, or a list of its records
-                    name:str='A', # the method whose preference rate is wanted
-                    conf:float=0.95, # confidence level of the interval
-                    method:str='wilson', # 'wilson', 'wilsoncc' or 'exact' (Clopper-Pearson)
-                    study:str=None): # count only this study's answers
-    "Preference rate of `name` with a binomial confidence interval: dict(name, n, wins, rate, low, high, p_value)."
-    from scipy.stats import binomtest
-    recs = read_answers(answers) if isinstance(answers, (str, os.PathLike)) else list(answers)
-    if study is not None: recs = [r for r in recs if r.get('study') == study]
-    if not recs: raise ValueError("no answers to count" + (f" for study {study!r}" if study else ''))
-    seen = {r['left'] for r in recs} | {r['right'] for r in recs}
-    if name not in seen: raise ValueError(f"no answer involves {name!r}; the answers compare {sorted(seen)}")
-    n, k = len(recs), sum(r['preferred'] == name for r in recs)
-    res = binomtest(k, n, 0.5)
-    ci = res.proportion_ci(confidence_level=conf, method=method)
-    return dict(name=name, n=n, wins=k, rate=k / n, low=float(ci.low), high=float(ci.high), p_value=float(res.pvalue))
