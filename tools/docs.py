@@ -30,7 +30,8 @@ NBS = ROOT / 'nbs'
 SKIP_FLAGS = {'slow', 'notest'}          # settings.ini's tst_flags: cells nbdev_test skips unless asked
 FIGURE = re.compile(r'<img\s|<svg[\s>]|<video[\s>]|anim_step_forward|Plotly\.newPlot')
 PLAYERS = {'viewer.html': ('anim_step_forward', 'Plotly.newPlot')}   # what the static players leave in a page
-MATHJAX = 'mathjax/MathJax.js?config=TeX-AMS_HTML'
+MATHJAX = 'mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe'   # the config the package ships
+ANSI = re.compile(r'\x1b\[[0-9;]*m')   # colours in kernel tracebacks
 SITE = None   # set by to_html from settings.ini
 
 
@@ -59,7 +60,7 @@ def run_notebook(name:str): # a notebook in nbs/
             return (cell, resources) if skipped(cell) else super().preprocess_cell(cell, resources, index)
 
     t0, nb = time.time(), nbformat.read(NBS / name, as_version=4)
-    try: Skipping(timeout=1800, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(NBS)}})
+    try: Skipping(timeout=1800, kernel_name='python3', extra_arguments=['--IPKernelApp.log_level=ERROR']).preprocess(nb, {'metadata': {'path': str(NBS)}})
     except CellExecutionError as e: return name, None, str(e), time.time() - t0
     return name, nbformat.writes(nb), '', time.time() - t0
 
@@ -73,7 +74,7 @@ def run_all(names, workers:int=2):
             print(f'{name}: {secs:.0f} s' + ('  FAILED' if err else ''), flush=True)
             if err: failed.append((name, err))
             else: done[name] = nb
-    for name, err in failed: print(f'\n{"=" * 80}\n{name} failed:\n{err}', file=sys.stderr)
+    for name, err in failed: print('\n' + '=' * 80 + f'\n{name} failed:\n' + ANSI.sub('', err), file=sys.stderr)
     if failed: sys.exit('notebooks failed: ' + ', '.join(n for n, _ in failed))
     return done
 
@@ -122,7 +123,12 @@ def fix_markdown(s):
 
 
 def fix_outputs(cell):
+    "Quarto syntax in markdown outputs as HTML; GIFs (which nbconvert's template drops) as <img> tags."
     for o in cell.get('outputs', []):
+        d = o.get('data', {})
+        if 'image/gif' in d and 'text/html' not in d:
+            d['text/html'] = f'<img src="data:image/gif;base64,{"".join(d.pop("image/gif")).strip()}"/>'
+
         for k in ('text/markdown', 'text/html'):
             if k in o.get('data', {}): o['data'][k] = fix_markdown(''.join(o['data'][k]))
 
@@ -140,7 +146,9 @@ def prepare(nb, executed=None): # nb: a processed notebook; executed: the same n
     for c in nb.cells:
         if c.cell_type == 'raw' and c.source.lstrip().startswith('---'): c = nbformat.from_dict(title_cell(c))
         elif c.cell_type == 'markdown': c.source = fix_markdown(c.source)
-        else: fix_outputs(c)
+        else:
+            fix_outputs(c)
+            if directives(c).get('echo', '').lower() == 'false': c.metadata['transient'] = {'remove_source': True}   # show_doc
         cells.append(c)
     nb.cells = cells
     return nb
@@ -190,7 +198,7 @@ def to_html(proc, out, executed:dict): # executed: notebook name -> executed not
     SITE = site_url()
     out.mkdir(exist_ok=True)
     nbs, shown = sorted(p for p in proc.glob('*.ipynb') if not executed or p.name in executed), []
-    exporter = HTMLExporter(mathjax_url=MATHJAX)
+    exporter = HTMLExporter(mathjax_url=MATHJAX, exclude_input_prompt=True, exclude_output_prompt=True)
     for p in nbs:
         nb = nbformat.read(p, as_version=4)
         page = out / page_name(nb, p)

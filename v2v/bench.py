@@ -242,6 +242,7 @@ def bench_parser():
 
 def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
     "The generator benchmark and, with --presets, the training benchmark of whole presets: tables on stdout, rows in --json."
+    # returns None: a console script's return value becomes its exit status
     with user_errors('v2v_bench'):
         a = bench_parser().parse_args(argv)
         presets = [p for p in a.presets.split(',') if p]
@@ -257,4 +258,3 @@ def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
         train = [r for c in compiled for r in bench_presets(presets, a.train_steps, c)] if presets else []
         if train: print(presets_table(train))
         if a.json: atomic_write_text(a.json, json.dumps(rows + train, indent=1))   # one list: generator rows, then preset rows
-        return rows + train

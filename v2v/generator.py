@@ -78,7 +78,7 @@ class LocalEnhancer(nn.Module):
 
 # %% ../nbs/05_generator.ipynb #ge000011
 def size_multiple(n_downsample:int, n_scales:int=1):
-    "What H and W must be divisible by: 2**(n_downsample + n_scales - 1)."
+    "What H and W must be divisible by: 2 to the power n_downsample + n_scales - 1."
     return 2 ** (n_downsample + n_scales - 1)
 
 def check_size(h:int, w:int, # the frame size
