@@ -136,7 +136,6 @@ def step_flops(tr:Trainer, batch:dict):
 def benchmark_training(cfg:TrainConfig, steps:int=3): # timed steps after a warm-up step and a counted one
     "Seconds/step (best of `steps`) at the longest clips, GFLOP/step, shares of the matmul rate and GEMM peak, peak memory (GB)."
     import resource, statistics
-    from v2v.bench import gemm_rates
     cfg = cfg.updated(t_start=cfg.n_frames, t_double_every=0, n_videos=cfg.batch_size, out=str(Path(cfg.out) / 'bench'))
     tr = Trainer(cfg)
     b, dev = tr.batch(0), tr.device

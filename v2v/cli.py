@@ -16,7 +16,7 @@ import torch.distributed as dist
 from .io import (read_video, write_video, VIDEO_EXTS, atomic_write_text, check_outputs, write_png, frames_to_numpy,
                     frame_files, user_errors)
 from .data import HELD_OUT_SEED, SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, read_label_maps, read_frames
-from .metrics import METRICS, evaluate, video_pairs, metrics_markdown
+from .io import video_pairs
 from .generator import generate, for_inference
 from .config import TrainConfig, PRESETS, CHOICES, load_generator, load_checkpoint, shrink
 from .train import Trainer, pick_device, check_device
@@ -275,7 +275,7 @@ def eval_parser():
     p.add_argument('fake', help='the generated video file, or a folder with the same names')
     p.add_argument('--json', metavar='OUT.json', help='write the results as JSON')
     p.add_argument('--md', metavar='OUT.md', help='write the table as markdown')
-    p.add_argument('--skip', default='', metavar='M,M', help=f"metrics not to compute, of {', '.join(METRICS)}")
+    p.add_argument('--skip', default='', metavar='M,M', help="metrics not to compute, comma-separated: psnr, ssim, lpips, ... (the rows of the table; v2v.metrics.METRICS)")
     p.add_argument('--start', type=int, default=0, metavar='N', help='ignore the first N frames of every video '
                    '(e.g. the n_frames_G-1 start frames: real ones that v2v_generate --first_frames real copies in)')
     p.add_argument('--device', default=None, help='for FID and LPIPS; default: cuda when available')
@@ -288,7 +288,9 @@ def v2v_eval(argv:list=None): # command-line words; default: sys.argv[1:]
     with user_errors('v2v_eval'):
         if a.start < 0: raise ValueError(f"--start must be >= 0, got {a.start}")
         check_outputs({'--json': a.json, '--md': a.md}, [a.real, a.fake], a.overwrite)
-        res = evaluate(video_pairs(a.real, a.fake), [s for s in a.skip.split(',') if s], a.start, a.device)
+        pairs = video_pairs(a.real, a.fake)
+        from v2v.metrics import evaluate, metrics_markdown   # here, after the checks: it takes seconds to import
+        res = evaluate(pairs, [s for s in a.skip.split(',') if s], a.start, a.device)
         table = metrics_markdown(res)
         print(table)
         if a.json: print(f"wrote {atomic_write_text(a.json, json.dumps(dict(real=str(a.real), fake=str(a.fake), **res), indent=1))}")

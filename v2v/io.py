@@ -7,7 +7,7 @@ __all__ = ['RANGE_TOL', 'IMAGE_EXTS', 'VIDEO_EXTS', 'check_shape', 'check_pixels
            'available_memory', 'gib', 'check_memory', 'atomic_path', 'atomic_file', 'atomic_write_text', 'write_png',
            'check_outputs', 'clean_stale', 'write_flow_png', 'read_flow_png', 'write_video', 'read_video',
            'frame_files', 'video_length', 'video_size', 'image_size', 'read_image', 'read_stack', 'read_rgb_frames',
-           'user_errors']
+           'video_pairs', 'read_pair', 'user_errors']
 
 # %% ../nbs/00_io.ipynb #io000003
 import math, os, re
@@ -268,6 +268,34 @@ def read_stack(files, mode=None): # mode: as `read_image`
 def read_rgb_frames(files):
     "Frames (T, 3, H, W) in [-1, 1] from image files, which must share one size."
     return torch.from_numpy(read_stack(files, 'RGB')).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+# %% ../nbs/00_io.ipynb #24bc7587
+def video_pairs(real, fake): # two video files, or two folders of videos with matching names
+    "[(name, real file, fake file)]; clear errors for missing paths and unmatched names."
+    real, fake = Path(real), Path(fake)
+    for p in (real, fake):
+        if not p.exists(): raise FileNotFoundError(f"{p}: no such video file or folder")
+    if real.is_file() and fake.is_file(): return [(real.stem, real, fake)]
+    if not (real.is_dir() and fake.is_dir()):
+        raise ValueError(f"REAL and FAKE must both be video files or both folders of videos, got {real} and {fake}")
+    def videos(d):
+        vs = sorted(p for p in d.iterdir() if p.suffix.lower() in VIDEO_EXTS)
+        dup = sorted({p.stem for p in vs if [q.stem for q in vs].count(p.stem) > 1})
+        if dup: raise ValueError(f"{d}: several videos named {dup[0]}.*: names must be unique")
+        if not vs: raise ValueError(f"{d}: no video files in it (expected {', '.join(VIDEO_EXTS)})")
+        return {p.stem: p for p in vs}
+    r, f = videos(real), videos(fake)
+    if set(r) != set(f):
+        raise ValueError(f"the folders must hold videos with the same names: only in {real}: {sorted(set(r) - set(f))}, only in {fake}: {sorted(set(f) - set(r))}")
+    return [(k, r[k], f[k]) for k in r]
+
+def read_pair(real_path, fake_path, start:int=0): # start: frames to skip at the beginning
+    "Both videos as uint8 (T, 3, H, W), checked to have the same frame count and size."
+    r, f = read_video(real_path, start, dtype=torch.uint8), read_video(fake_path, start, dtype=torch.uint8)
+    dims = lambda v: f"{len(v)} frames of {v.shape[-2]}x{v.shape[-1]}"
+    if r.shape != f.shape: raise ValueError(f"{real_path} has {dims(r)}, {fake_path} has {dims(f)}: a pair must match")
+    if len(r) < 2: raise ValueError(f"{real_path}: the temporal metrics need at least 2 frames, got {len(r)}")
+    return r, f
 
 # %% ../nbs/00_io.ipynb #62c06b91
 @contextmanager

@@ -21,6 +21,7 @@ from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator
 from .losses import generator_losses, discriminator_loss, VGGLoss
 from .config import (TrainConfig, GENERATORS, make_dataset, build_generator, shrink, save_checkpoint, load_checkpoint,
                         load_state, CKPT_FORMAT)
+from .config import load_generator, pretrained_path   # not used here: `v2v.train.load_generator` is a public name
 
 # %% ../nbs/12_training.ipynb #2ae0d697
 def pick_device(name:str='auto'): # 'auto', or a torch device name

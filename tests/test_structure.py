@@ -1,0 +1,80 @@
+"""The package's shape (issue 15): one concern per module, one definition per public name, no private imports
+across modules, and imports that only go down the reading order (notebook number = module order)."""
+import ast, json, re
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_LINES = 450          # 'no module over about 450 lines'; _modidx.py is nbdev's index, not code
+
+
+def modules():
+    "module name -> notebook number, from each numbered notebook's default_exp."
+    out = {}
+    for p in sorted((ROOT / 'nbs').glob('[0-9][0-9]_*.ipynb')):
+        src = ' '.join(''.join(c['source']) for c in json.loads(p.read_text())['cells'][:4])
+        m = re.search(r'default_exp (\w+)', src)
+        assert m, f'{p.name} has no default_exp'
+        out[m[1]] = int(p.name[:2])
+    return out
+
+
+def tree(name): return ast.parse((ROOT / 'v2v' / f'{name}.py').read_text())
+
+
+def imported(node): # the v2v modules an import statement names
+    if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module: return [node.module]
+    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith('v2v.'): return [node.module[4:]]
+    if isinstance(node, ast.ImportFrom) and node.module == 'v2v': return [a.name for a in node.names]
+    if isinstance(node, ast.Import): return [a.name[4:] for a in node.names if a.name.startswith('v2v.')]
+    return []
+
+
+def test_every_module_has_its_notebook():
+    on_disk = {p.stem for p in (ROOT / 'v2v').glob('*.py') if not p.stem.startswith('_')}
+    assert on_disk == set(modules())
+
+
+@pytest.mark.parametrize('name', sorted(modules()))
+def test_module_size(name):
+    n = len((ROOT / 'v2v' / f'{name}.py').read_text().splitlines())
+    assert n <= MAX_LINES, f'v2v/{name}.py has {n} lines: split it (at most about {MAX_LINES})'
+
+
+def test_imports_go_down_the_reading_order():
+    order, bad = modules(), []
+    for name, n in order.items():
+        for node in ast.walk(tree(name)):
+            bad += [f'{name} ({n:02d}) imports {t} ({order[t]:02d})' for t in imported(node) if t in order and order[t] >= n]
+    assert not bad, bad
+
+
+def test_no_private_imports_across_modules():
+    bad = []
+    for name in modules():
+        for node in ast.walk(tree(name)):
+            if isinstance(node, ast.ImportFrom) and imported(node):
+                bad += [f'{name} imports {node.module}.{a.name}' for a in node.names if a.name.startswith('_')]
+    assert not bad, bad
+
+
+def public_defs(name): # top-level functions, classes and assignments; @patch'ed methods belong to their class
+    out = []
+    for n in tree(name).body:
+        if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+            patched = any((isinstance(d, ast.Name) and d.id == 'patch') or
+                          (isinstance(d, ast.Call) and getattr(d.func, 'id', '') == 'patch') for d in n.decorator_list)
+            if not patched: out.append(n.name)
+        elif isinstance(n, ast.Assign):
+            for t in n.targets:
+                out += [e.id for e in (t.elts if isinstance(t, ast.Tuple) else [t]) if isinstance(e, ast.Name)]
+    return [x for x in out if not x.startswith('_')]
+
+
+def test_no_public_name_defined_twice():
+    seen, twice = {}, []
+    for name in modules():
+        for x in public_defs(name):
+            if x in seen: twice.append(f'{x}: {seen[x]} and {name}')
+            seen.setdefault(x, name)
+    assert not twice, twice
