@@ -21,7 +21,7 @@ Offline: MathJax comes from the `jupyter_server_mathjax` package and is copied n
 (the scrubber, the preference study) need the Jupyter widget manager, which the pages load from a CDN: without a
 connection they stay blank, while the static players (`jshtml_player`, `plotly_player`) play offline.
 """
-import argparse, json, os, re, shutil, sys, time
+import argparse, os, re, shutil, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def run_notebook(name:str): # a notebook in nbs/
 
 def run_all(names, workers:int=2):
     "Run the notebooks `workers` at a time; print each one's time; exit with the tracebacks when any failed."
-    os.environ.setdefault('OMP_NUM_THREADS', '1' if workers > 1 else os.environ.get('OMP_NUM_THREADS', ''))
+    if workers > 1: os.environ.setdefault('OMP_NUM_THREADS', '1')   # one thread per notebook, or they fight over the cores
     done, failed = {}, []
     with ProcessPoolExecutor(workers) as pool:
         for name, nb, err, secs in pool.map(run_notebook, names):
@@ -86,10 +86,16 @@ def proc_nbs():
     return ROOT / '_proc'
 
 
+def front_matter(cell):
+    "The YAML front matter of a processed notebook's raw first cell as a dict, or None when `cell` is not one."
+    import yaml
+    if cell is None or cell.cell_type != 'raw' or not cell.source.lstrip().startswith('---'): return None
+    return yaml.safe_load(cell.source.strip().strip('-')) or {}
+
+
 def title_cell(cell): # a processed notebook's raw front-matter cell
     "The front matter as a markdown title and summary (nbconvert would print the YAML as text)."
-    import yaml
-    fm = yaml.safe_load(cell.source.strip().strip('-')) or {}
+    fm = front_matter(cell)
     text = f"# {fm.get('title', '')}\n\n" + (f"> {fm['description']}\n" if fm.get('description') else '')
     return dict(cell_type='markdown', metadata={}, source=text, id=cell.get('id', 'title'))
 
@@ -103,12 +109,8 @@ def site_url():
 
 def page_name(nb, path): # a processed notebook and its path
     "The page's file name: the front matter's output-file (io.html for 00_io.ipynb, as Quarto names it)."
-    import yaml
-    c = nb.cells[0] if nb.cells else None
-    if c is not None and c.cell_type == 'raw' and c.source.lstrip().startswith('---'):
-        fm = yaml.safe_load(c.source.strip().strip('-')) or {}
-        if fm.get('output-file'): return fm['output-file']
-    return path.with_suffix('.html').name
+    fm = front_matter(nb.cells[0] if nb.cells else None) or {}
+    return fm.get('output-file') or path.with_suffix('.html').name
 
 
 def md_links(s): return re.sub(r'\[([^\]]+)\]\(([^)\s]+)\)', r'<a href="\2">\1</a>', s)
@@ -144,7 +146,7 @@ def prepare(nb, executed=None): # nb: a processed notebook; executed: the same n
         if 'widgets' in ran.metadata: nb.metadata['widgets'] = ran.metadata['widgets']
     cells = []
     for c in nb.cells:
-        if c.cell_type == 'raw' and c.source.lstrip().startswith('---'): c = nbformat.from_dict(title_cell(c))
+        if front_matter(c) is not None: c = nbformat.from_dict(title_cell(c))
         elif c.cell_type == 'markdown': c.source = fix_markdown(c.source)
         else:
             fix_outputs(c)
