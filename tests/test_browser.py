@@ -1,6 +1,7 @@
-"""The viewer in a real browser: Voila serves a notebook that shows `scrub()`, headless Chromium presses Play and moves
-the slider, and the frame on screen must follow. Then the server is stopped and Play must still work: the controls are
-linked in the browser (jslink), not through the kernel. A screenshot is saved to outputs/browser_scrub.png."""
+"""The viewer in a real browser: Voila serves a notebook that shows `scrub()`, headless Chromium presses
+Play and moves the slider, and the frame on screen must follow. Then the server is stopped and Play must
+still work: the controls are linked in the browser (jslink), not through the kernel. A screenshot is saved
+to outputs/browser_scrub.png."""
 import io, json, os, subprocess, sys, time
 from pathlib import Path
 import pytest
@@ -20,7 +21,8 @@ scrub({{'probe': probe, 'labels': item['label'], 'image': item['image'], 'flow':
 
 
 def write_notebook(path):
-    cell = dict(cell_type='code', execution_count=None, id='scrub', metadata={}, outputs=[], source=NOTEBOOK.strip())
+    cell = dict(cell_type='code', execution_count=None, id='scrub', metadata={}, outputs=[],
+                source=NOTEBOOK.strip())
     meta = dict(kernelspec=dict(name='python3', display_name='Python 3', language='python'))
     path.write_text(json.dumps(dict(cells=[cell], metadata=meta, nbformat=4, nbformat_minor=5)))
 
@@ -32,16 +34,19 @@ def test_scrub_plays_and_scrubs_in_chromium(tmp_path, chromium, free_port, liste
     write_notebook(tmp_path / 'scrub.ipynb')
     port = free_port
     base = f'http://127.0.0.1:{port}'
-    env = dict(os.environ, PYTHONPATH='', JUPYTER_PLATFORM_DIRS='1', JUPYTER_CONFIG_DIR=str(tmp_path / 'jupyter_config'),
+    env = dict(os.environ, PYTHONPATH='', JUPYTER_PLATFORM_DIRS='1',
+               JUPYTER_CONFIG_DIR=str(tmp_path / 'jupyter_config'),
                JUPYTER_RUNTIME_DIR=str(tmp_path / 'jupyter_runtime'), OMP_NUM_THREADS='1')
     log = open(tmp_path / 'voila.log', 'w')
-    server = subprocess.Popen([sys.executable, '-m', 'voila', str(tmp_path / 'scrub.ipynb'), '--no-browser', f'--port={port}',
-                               '--Voila.ip=127.0.0.1'], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen([sys.executable, '-m', 'voila', str(tmp_path / 'scrub.ipynb'), '--no-browser',
+                               f'--port={port}', '--Voila.ip=127.0.0.1'],
+                              cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         listening(port, server, 'voila')
         t_up = time.time()
         with sync_playwright() as p:
-            ctx = p.chromium.launch_persistent_context(str(tmp_path / 'profile'), viewport=dict(width=1400, height=700), **chromium)
+            ctx = p.chromium.launch_persistent_context(str(tmp_path / 'profile'),
+                                                       viewport=dict(width=1400, height=700), **chromium)
             # nothing leaves this machine: requests to anything but our server are refused
             ctx.route('**/*', lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
             page = ctx.new_page()
@@ -54,10 +59,11 @@ def test_scrub_plays_and_scrubs_in_chromium(tmp_path, chromium, free_port, liste
             readout = page.locator('.v2v-slider .widget-readout')
 
             def shown():
-                "The frame index the probe panel shows, read from its pixels; its grey level when that is no frame's."
+                "The probe panel's frame index, read from its pixels; its grey level when that is no frame's."
                 level = Image.open(io.BytesIO(probe.screenshot())).convert('L').getpixel((4, 4))
                 t, r = divmod(level - LEVEL0, STEP)
-                return t if r == 0 and 0 <= t < T else f'grey level {level}'   # e.g. 255: an empty, not yet painted panel
+                # e.g. 255: an empty, not yet painted panel
+                return t if r == 0 and 0 <= t < T else f'grey level {level}'
 
             def settle(want=None, timeout=5):
                 "Wait until the probe shows frame `want` (or any frame), return it."
@@ -68,51 +74,69 @@ def test_scrub_plays_and_scrubs_in_chromium(tmp_path, chromium, free_port, liste
                     time.sleep(0.05)
                 return t
 
-            titles = page.locator('.v2v-frames').evaluate_all('els => els.map(e => e.parentElement.innerText.trim())')
+            titles = page.locator('.v2v-frames').evaluate_all(
+                'els => els.map(e => e.parentElement.innerText.trim())')
             assert titles == ['probe', 'labels', 'image', 'flow', 'mean brightness']
             assert settle(0) == 0 and readout.inner_text().strip() == '0'
 
             # Play: the frames advance by themselves
             page.locator('.v2v-play button').first.click()
             seen, t0 = set(), time.time()
-            while (len(seen) < 4 or time.time() - t0 < 4) and time.time() - t0 < 10:   # several loops: a switch must never flash
-                seen.add(shown()); time.sleep(0.02)
-            page.locator('.v2v-play button').first.click()         # the same button pauses
+            # several loops: a switch must never flash
+            while (len(seen) < 4 or time.time() - t0 < 4) and time.time() - t0 < 10:
+                seen.add(shown())
+                time.sleep(0.02)
+            # the same button pauses
+            page.locator('.v2v-play button').first.click()
             assert len(seen) >= 4, f'Play showed only frames {sorted(seen)}'
-            assert seen <= set(range(T)), f'during Play the probe showed something other than frames 0..{T - 1}: {seen - set(range(T))}'
+            assert seen <= set(range(T)), (f'during Play the probe showed something other than frames '
+                                           f'0..{T - 1}: {seen - set(range(T))}')
 
             # The slider: keyboard and mouse move it, and the frame on screen follows
             handle = page.locator('.v2v-slider .noUi-handle')
-            handle.focus(); page.keyboard.press('End')
+            handle.focus()
+            page.keyboard.press('End')
             assert settle(T - 1) == T - 1 and readout.inner_text().strip() == str(T - 1)
-            page.keyboard.press('Home'); page.keyboard.press('ArrowRight'); page.keyboard.press('ArrowRight')
+            page.keyboard.press('Home')
+            page.keyboard.press('ArrowRight')
+            page.keyboard.press('ArrowRight')
             assert settle(2) == 2 and readout.inner_text().strip() == '2'
             box = page.locator('.v2v-slider .noUi-base').bounding_box()
             hb = handle.bounding_box()
-            page.mouse.move(hb['x'] + hb['width'] / 2, hb['y'] + hb['height'] / 2); page.mouse.down()
-            page.mouse.move(box['x'] + box['width'] * 5 / (T - 1), hb['y'] + hb['height'] / 2, steps=5); page.mouse.up()
+            page.mouse.move(hb['x'] + hb['width'] / 2, hb['y'] + hb['height'] / 2)
+            page.mouse.down()
+            page.mouse.move(box['x'] + box['width'] * 5 / (T - 1), hb['y'] + hb['height'] / 2, steps=5)
+            page.mouse.up()
             assert settle(5) == 5 and readout.inner_text().strip() == '5'
             image_at_5 = page.locator('.v2v-frames').nth(2).screenshot()
-            handle.focus(); page.keyboard.press('ArrowLeft')
+            handle.focus()
+            page.keyboard.press('ArrowLeft')
             assert settle(4) == 4
-            assert page.locator('.v2v-frames').nth(2).screenshot() != image_at_5   # the other panels follow too
+            # the other panels follow too
+            assert page.locator('.v2v-frames').nth(2).screenshot() != image_at_5
             (ROOT / 'outputs').mkdir(exist_ok=True)
             page.screenshot(path=str(ROOT / 'outputs' / 'browser_scrub.png'))
             page.screenshot(path=str(tmp_path / 'browser_scrub.png'))
 
             # No kernel: stop the server, press Play, and the frames must still advance
-            server.terminate(); server.wait(10)
+            server.terminate()
+            server.wait(10)
             page.locator('.v2v-play button').first.click()
             seen, t0 = set(), time.time()
             while len(seen) < 3 and time.time() - t0 < 10:
-                seen.add(shown()); time.sleep(0.03)
+                seen.add(shown())
+                time.sleep(0.03)
             assert len(seen) >= 3, f'without a kernel Play showed only frames {sorted(seen)}'
             ctx.close()
-        print(f'browser test: server up {t_up - t_start:.1f} s, browser {t_browser - t_start:.1f} s, page {t_page - t_start:.1f} s, '
+        print(f'browser test: server up {t_up - t_start:.1f} s, browser {t_browser - t_start:.1f} s, '
+              f'page {t_page - t_start:.1f} s, '
               f'widgets on screen {t_shown - t_start:.1f} s, done {time.time() - t_start:.1f} s')
     except BaseException:
-        log.flush(); print('voila log (tail):\n' + (tmp_path / 'voila.log').read_text()[-3000:])
+        log.flush()
+        print('voila log (tail):\n' + (tmp_path / 'voila.log').read_text()[-3000:])
         raise
     finally:
-        if server.poll() is None: server.terminate(); server.wait(10)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(10)
         log.close()

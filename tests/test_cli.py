@@ -8,7 +8,8 @@ from v2v.io import read_video
 
 def test_writes_a_dataset_that_reads_back(tmp_path, run, bin_dir):
     out = tmp_path / 'set'
-    r = run(bin_dir / 'v2v_data', out, '--n_videos', '2', '--n_frames', '5', '--size', '32', '--width', '48', '--seed', '3')
+    r = run(bin_dir / 'v2v_data', out, '--n_videos', '2', '--n_frames', '5', '--size', '32', '--width', '48',
+            '--seed', '3')
     assert 'wrote 2 clips' in r.stdout
     assert (out / 'classes.txt').read_text().split() [0] == 'sky'
     assert len(list((out / 'images' / 'clip0001').glob('*.png'))) == 5
@@ -38,12 +39,15 @@ def test_bad_arguments_fail_clearly(tmp_path, run, bin_dir):
 def test_bench_writes_table_and_json(tmp_path, run, bin_dir):
     import json
     out = tmp_path / 'bench.json'
-    r = run(bin_dir / 'v2v_bench', '--configs', 'tiny', '--sizes', '32x32,32x64', '--reps', '1', '--no_train', '--json', out)
+    r = run(bin_dir / 'v2v_bench', '--configs', 'tiny', '--sizes', '32x32,32x64', '--reps', '1', '--no_train',
+            '--json', out)
     assert '| tiny | 32x64 | no |' in r.stdout and 'fp32 torch.mm' in r.stdout and 'GEMM peak' in r.stdout
     rows = json.loads(out.read_text())
     assert [x['size'] for x in rows] == ['32x32', '32x64']
-    assert abs(rows[1]['gflop_per_frame'] / rows[0]['gflop_per_frame'] - 2) < 0.01     # twice the pixels, twice the FLOPs
-    assert all(0 < x['frac_peak'] <= x['frac_matmul'] for x in rows)                   # the GEMM peak is at least torch.mm's rate
+    # twice the pixels, twice the FLOPs
+    assert abs(rows[1]['gflop_per_frame'] / rows[0]['gflop_per_frame'] - 2) < 0.01
+    # the GEMM peak is at least torch.mm's rate
+    assert all(0 < x['frac_peak'] <= x['frac_matmul'] for x in rows)
     assert not list(tmp_path.glob('.*tmp*'))
 
 
@@ -55,7 +59,7 @@ def test_bench_bad_arguments(tmp_path, run, bin_dir):
 
 
 def test_gpu_check_needs_cuda(tmp_path, run):
-    "tools/gpu_check.py fills in GPU rows; without CUDA it stops with a message that says so, and writes nothing."
+    "tools/gpu_check.py fills in GPU rows; without CUDA it stops with a message saying so and writes nothing."
     import pytest, torch
     if torch.cuda.is_available(): pytest.skip('a CUDA device is here: the check would run for real')
     root = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"dev.py's guards over nbdev's Quarto-installing commands: without Quarto they refuse with directions and install nothing."
+"dev.py's guards on nbdev's Quarto installers: without Quarto they refuse with directions, install nothing."
 import os, subprocess, sys
 from pathlib import Path
 import pytest
@@ -17,9 +17,11 @@ def run(name, path, *args):
 @pytest.mark.parametrize('name', dev.QUARTO_SCRIPTS)
 def test_refuses_without_quarto(name, tmp_path):
     if not (BIN / name).exists(): pytest.skip(f'{name} is not installed in this environment')
-    trap = tmp_path / 'bin'; trap.mkdir()
+    trap = tmp_path / 'bin'
+    trap.mkdir()
     for tool in ('pip', 'sudo'):   # a pip or sudo the command must not reach
-        (trap / tool).write_text(f'#!/bin/sh\ntouch {tmp_path}/{tool}-ran\n'); (trap / tool).chmod(0o755)
+        (trap / tool).write_text(f'#!/bin/sh\ntouch {tmp_path}/{tool}-ran\n')
+        (trap / tool).chmod(0o755)
     r = run(name, [trap, '/usr/bin', '/bin'])
     assert r.returncode == 1, (r.stdout, r.stderr)
     assert 'Quarto is not installed' in r.stderr and 'tools/docs.py' in r.stderr
@@ -28,7 +30,9 @@ def test_refuses_without_quarto(name, tmp_path):
 
 def test_passes_through_with_quarto(tmp_path):
     "With a `quarto` on PATH the guard hands over to nbdev's own command (its --help here)."
-    fake = tmp_path / 'bin'; fake.mkdir()
-    (fake / 'quarto').write_text('#!/bin/sh\nexit 0\n'); (fake / 'quarto').chmod(0o755)
+    fake = tmp_path / 'bin'
+    fake.mkdir()
+    (fake / 'quarto').write_text('#!/bin/sh\nexit 0\n')
+    (fake / 'quarto').chmod(0o755)
     r = run('nbdev_install_quarto', [fake, '/usr/bin', '/bin'], '--help')
     assert r.returncode == 0 and 'Install latest Quarto' in r.stdout, (r.stdout, r.stderr)

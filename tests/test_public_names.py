@@ -1,4 +1,4 @@
-"The public names that ../shared/DESIGN.md fixes, and that users' scripts import, still resolve where it says."
+"The public names that ../shared/DESIGN.md fixes and users' scripts import still resolve where it says."
 import importlib
 import pytest
 

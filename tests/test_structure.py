@@ -24,7 +24,8 @@ def tree(name): return ast.parse((ROOT / 'v2v' / f'{name}.py').read_text())
 
 def imported(node): # the v2v modules an import statement names
     if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module: return [node.module]
-    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith('v2v.'): return [node.module[4:]]
+    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith('v2v.'):
+        return [node.module[4:]]
     if isinstance(node, ast.ImportFrom) and node.module == 'v2v': return [a.name for a in node.names]
     if isinstance(node, ast.Import): return [a.name[4:] for a in node.names if a.name.startswith('v2v.')]
     return []
@@ -45,7 +46,8 @@ def test_imports_go_down_the_reading_order():
     order, bad = modules(), []
     for name, n in order.items():
         for node in ast.walk(tree(name)):
-            bad += [f'{name} ({n:02d}) imports {t} ({order[t]:02d})' for t in imported(node) if t in order and order[t] >= n]
+            bad += [f'{name} ({n:02d}) imports {t} ({order[t]:02d})' for t in imported(node)
+                    if t in order and order[t] >= n]
     assert not bad, bad
 
 
@@ -54,7 +56,8 @@ def test_no_private_imports_across_modules():
     for name in modules():
         for node in ast.walk(tree(name)):
             if isinstance(node, ast.ImportFrom) and imported(node):
-                bad += [f'{name} imports {node.module}.{a.name}' for a in node.names if a.name.startswith('_')]
+                bad += [f'{name} imports {node.module}.{a.name}' for a in node.names
+                        if a.name.startswith('_')]
     assert not bad, bad
 
 
@@ -63,11 +66,13 @@ def public_defs(name): # top-level functions, classes and assignments; @patch'ed
     for n in tree(name).body:
         if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
             patched = any((isinstance(d, ast.Name) and d.id == 'patch') or
-                          (isinstance(d, ast.Call) and getattr(d.func, 'id', '') == 'patch') for d in n.decorator_list)
+                          (isinstance(d, ast.Call) and getattr(d.func, 'id', '') == 'patch')
+                          for d in n.decorator_list)
             if not patched: out.append(n.name)
         elif isinstance(n, ast.Assign):
             for t in n.targets:
-                out += [e.id for e in (t.elts if isinstance(t, ast.Tuple) else [t]) if isinstance(e, ast.Name)]
+                out += [e.id for e in (t.elts if isinstance(t, ast.Tuple) else [t])
+                        if isinstance(e, ast.Name)]
     return [x for x in out if not x.startswith('_')]
 
 
@@ -78,3 +83,39 @@ def test_no_public_name_defined_twice():
             if x in seen: twice.append(f'{x}: {seen[x]} and {name}')
             seen.setdefault(x, name)
     assert not twice, twice
+
+
+MAX_WIDTH = 110          # 'wrap code at about 110 characters, one statement per line'
+
+
+def code_sources():
+    "(where, source) of every notebook code cell and every Python file under tests/ and tools/, and dev.py."
+    for p in sorted((ROOT / 'nbs').glob('*.ipynb')):
+        for i, c in enumerate(json.loads(p.read_text())['cells']):
+            if c['cell_type'] == 'code': yield f'{p.name} cell {i}', ''.join(c['source'])
+    for p in sorted([*(ROOT / 'tests').glob('*.py'), *(ROOT / 'tools').glob('*.py'), ROOT / 'dev.py']):
+        yield str(p.relative_to(ROOT)), p.read_text()
+
+
+def test_code_lines_are_wrapped():
+    bad = [f'{w} line {i}: {len(s)} characters' for w, src in code_sources()
+           for i, s in enumerate(src.split('\n'), 1) if len(s) > MAX_WIDTH]
+    assert not bad, bad
+
+
+def statements_sharing_a_line(src):
+    "Line numbers where two statements start (`a = 1; b = 2`); a lone trailing `;` is one statement."
+    src = '\n'.join('pass' if re.match(r'\s*[%!]', s) else s for s in src.split('\n'))   # cell magics
+    out = []
+    for node in ast.walk(ast.parse(src)):
+        for field in ('body', 'orelse', 'finalbody'):
+            body = getattr(node, field, None)
+            lines = [s.lineno for s in body if isinstance(s, ast.stmt)] if isinstance(body, list) else []
+            out += [n for i, n in enumerate(lines) if n in lines[:i]]   # siblings on one line
+    return sorted(out)
+
+
+def test_one_statement_per_line():
+    assert statements_sharing_a_line('a = 1; b = 2\nplt.axis("off");\nif a: b = 3') == [1]
+    bad = [f'{w} line {n}' for w, src in code_sources() for n in statements_sharing_a_line(src)]
+    assert not bad, bad

@@ -1,24 +1,29 @@
-"""Train the runs of nbs/14_experiments.ipynb's repeated comparison (v2v.experiments.comparison_runs), resumably.
+"""Train nbs/14_experiments.ipynb's repeated-comparison runs (v2v.experiments.comparison_runs), resumably.
 
-    python tools/compare_runs.py [MINUTES] [--procs N]     # MINUTES of CPU time per run (10); N processes of one thread (2)
+    # MINUTES of CPU time per run (10); N processes of one thread (2)
+    python tools/compare_runs.py [MINUTES] [--procs N] [--variants A,B]
 
-Each run trains with `train_for`, which counts CPU time and resumes from the run's checkpoint, so the command can be
-stopped and started again: finished runs are skipped. Runs go to nbs/runs/compare/v<variant>/seed<seed>; logs beside them.
+Each run trains with `train_for`, which counts CPU time and resumes from the run's checkpoint, so the command
+can be stopped and started again: finished runs are skipped. Runs go to
+nbs/runs/compare/v<variant>/seed<seed>; logs beside them.
 """
 import argparse, os, subprocess, sys, time
 from pathlib import Path
 
 NBS = Path(__file__).resolve().parents[1] / 'nbs'
-ONE = "import sys; from v2v.experiments import COMPARE_VARIANTS, train_for; tr, m = train_for(COMPARE_VARIANTS[sys.argv[1]], sys.argv[2], float(sys.argv[3]), seed=int(sys.argv[4])); print(f'step {tr.step}, {m:.1f} CPU minutes')"
+ONE = ("import sys; from v2v.experiments import COMPARE_VARIANTS, train_for; "
+       "tr, m = train_for(COMPARE_VARIANTS[sys.argv[1]], sys.argv[2], float(sys.argv[3]), "
+       "seed=int(sys.argv[4])); print(f'step {tr.step}, {m:.1f} CPU minutes')")
 
 
 def main(argv=None):
     p = argparse.ArgumentParser('compare_runs', description=__doc__.splitlines()[0])
     p.add_argument('minutes', nargs='?', type=float, default=10.)
     p.add_argument('--procs', type=int, default=2)
+    p.add_argument('--variants', help='comma-separated names of COMPARE_VARIANTS to train (default: all)')
     a = p.parse_args(argv)
     from v2v.experiments import comparison_runs
-    todo, running = list(comparison_runs()), []
+    todo, running = list(comparison_runs(variants=a.variants.split(',') if a.variants else None)), []
     env = dict(os.environ, OMP_NUM_THREADS='1')
     while todo or running:
         running = [(r, q) for r, q in running if q.poll() is None]
@@ -26,8 +31,10 @@ def main(argv=None):
             name, seed, out = todo.pop(0)
             (NBS / out).mkdir(parents=True, exist_ok=True)
             log = open(NBS / out / 'train.log', 'a')
-            q = subprocess.Popen([sys.executable, '-c', ONE, name, str(out), str(a.minutes), str(seed)], cwd=NBS, env=env, stdout=log, stderr=log)
-            running.append(((name, seed), q)); print(f'started {name}, seed {seed} -> nbs/{out}', flush=True)
+            q = subprocess.Popen([sys.executable, '-c', ONE, name, str(out), str(a.minutes), str(seed)],
+                                 cwd=NBS, env=env, stdout=log, stderr=log)
+            running.append(((name, seed), q))
+            print(f'started {name}, seed {seed} -> nbs/{out}', flush=True)
         time.sleep(5)
 
 

@@ -32,7 +32,9 @@ if __name__ == '__main__':
     text, readme = render(), ROOT / 'README.md'
     if '--check' in sys.argv:
         if not readme.exists() or readme.read_text(encoding='utf-8') != text:
-            sys.exit('README.md is out of date with nbs/index.ipynb: run `python tools/readme.py` and commit it')
+            sys.exit('README.md is out of date with nbs/index.ipynb: run `python tools/readme.py` and '
+                     'commit it')
         print('README.md is in sync with nbs/index.ipynb')
     else:
-        readme.write_text(text, encoding='utf-8'); print('wrote', readme)
+        readme.write_text(text, encoding='utf-8')
+        print('wrote', readme)

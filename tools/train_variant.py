@@ -1,9 +1,12 @@
-"""Train one model of nbs/14_experiments.ipynb's drift experiment in its own process, with the notebook's own variants and v2v.experiments.train_for.
+"""Train one model of nbs/14_experiments.ipynb's drift experiment in its own process, with the notebook's own
+variants and v2v.experiments.train_for.
 
-    OMP_NUM_THREADS=1 python tools/train_variant.py INDEX [MINUTES]    # INDEX into DRIFT_VARIANTS; MINUTES of CPU time (15)
+    # INDEX into DRIFT_VARIANTS; MINUTES of CPU time (15)
+    OMP_NUM_THREADS=1 python tools/train_variant.py INDEX [MINUTES]
 
-The notebook's `train_for` is resumable and counts CPU time, so the three models can train side by side, one thread each,
-and the notebook's slow cell then finds them trained and only evaluates them. The runs go to nbs/runs/drift-experiment/v<INDEX>.
+The notebook's `train_for` is resumable and counts CPU time, so the three models can train side by side,
+one thread each, and the notebook's slow cell then finds them trained and only evaluates them. The runs go
+to nbs/runs/drift-experiment/v<INDEX>.
 """
 import json, os, sys
 from pathlib import Path
@@ -13,8 +16,10 @@ CELL = 'd1f10002'   # DRIFT_VARIANTS
 
 
 def main(index:int, minutes:float=15.):
-    os.chdir(NBS)                               # the notebook's working directory: its paths are relative to it
-    cells = {c.get('id'): ''.join(c['source']) for c in json.loads((NBS / '14_experiments.ipynb').read_text())['cells']}
+    # the notebook's working directory: its paths are relative to it
+    os.chdir(NBS)
+    cells = {c.get('id'): ''.join(c['source'])
+             for c in json.loads((NBS / '14_experiments.ipynb').read_text())['cells']}
     from v2v.experiments import train_for
     ns = {}
     exec(cells[CELL], ns)

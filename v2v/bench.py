@@ -23,7 +23,9 @@ def best_time(f, reps:int=5):
     "Seconds of the fastest of `reps` calls of `f()`: the one least disturbed by other work."
     best = float('inf')
     for _ in range(reps):
-        t0 = time.perf_counter(); f(); best = min(best, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t0)
     return best
 
 def _timed(f, device): # f, then a CUDA synchronisation when it runs there
@@ -35,8 +37,10 @@ def matmul_rate(n:int=1024, reps:int=10, device='cpu'):
     return 2 * n ** 3 / best_time(_timed(lambda: a @ b, device), reps)
 
 def gemm_rates(n:int=1024, reps:int=10, device='cpu'):
-    "(torch.mm's fp32 rate, the GEMM peak) in FLOP/s; the peak is the faster of torch.mm and oneDNN (a 1x1 convolution is a GEMM)."
-    x, w, mm = torch.randn(1, n, 32, 32, device=device), torch.randn(n, n, 1, 1, device=device), matmul_rate(n, reps, device)
+    """(torch.mm's fp32 rate, the GEMM peak) in FLOP/s; the peak is the faster of torch.mm and oneDNN
+    (a 1x1 convolution is a GEMM)."""
+    x, w, mm = (torch.randn(1, n, 32, 32, device=device), torch.randn(n, n, 1, 1, device=device),
+                matmul_rate(n, reps, device))
     return mm, max(mm, 2 * n * n * 1024 / best_time(_timed(lambda: F.conv2d(x, w), device), reps))
 
 def gemm_peak(n:int=1024, reps:int=10, device='cpu'):
@@ -51,28 +55,36 @@ def flops_per_frame(model, *inputs):
 
 # %% ../nbs/17_bench.ipynb #046f9077
 def benchmark_generator(input_nc:int=12, size=(128, 128), n_frames_G:int=3, reps:int=5,
-                        rounds:int=3, # model timing then matmul and GEMM-peak timing, this many times: ratios are medians of rounds
+                        rounds:int=3, # model then matmul and GEMM-peak timing this often; ratios are medians
                         train_step:bool=True, # also time one training step
                         compile:bool=False, # time the compiled model with frozen weights (compiles first)
                         device='cpu', # where to run it (times wait for CUDA to finish)
                         **kw): # SequentialGenerator arguments
-    "Frames/s, training-step time, GFLOP/frame and fractions of the fp32 matmul rate and GEMM peak for one config."
+    "Frames/s, training-step time, GFLOP/frame, fractions of the fp32 matmul rate and GEMM peak for a config."
     g, (h, w) = SequentialGenerator(input_nc, n_frames_G, **kw).to(device), size
-    labels, prev = torch.randn(1, n_frames_G, input_nc, h, w, device=device), torch.rand(1, n_frames_G - 1, 3, h, w, device=device) * 2 - 1
+    labels, prev = (torch.randn(1, n_frames_G, input_nc, h, w, device=device),
+                    torch.rand(1, n_frames_G - 1, 3, h, w, device=device) * 2 - 1)
     flops = flops_per_frame(g.eval(), labels, prev)
     if compile: torch._dynamo.reset()        # a fresh compile, whatever ran before in this process
     gm = for_inference(g, compile)
     with torch.inference_mode():
         gm(labels, prev)
-        runs = [(best_time(_timed(lambda: gm(labels, prev), device), reps), *gemm_rates(device=device)) for _ in range(rounds)]
+        runs = [(best_time(_timed(lambda: gm(labels, prev), device), reps), *gemm_rates(device=device))
+                for _ in range(rounds)]
     med = lambda f: statistics.median(f(*r) for r in runs)
     res = dict(size=f'{h}x{w}', gflop_per_frame=flops / 1e9, frames_per_s=1 / min(r[0] for r in runs),
-               frac_matmul=med(lambda t, mm, pk: flops / t / mm), frac_peak=med(lambda t, mm, pk: flops / t / pk),
-               matmul_gflops=med(lambda t, mm, pk: mm) / 1e9, peak_gflops=med(lambda t, mm, pk: pk) / 1e9, compiled=compile, rounds=runs)
+               frac_matmul=med(lambda t, mm, pk: flops / t / mm),
+               frac_peak=med(lambda t, mm, pk: flops / t / pk), matmul_gflops=med(lambda t, mm, pk: mm) / 1e9,
+               peak_gflops=med(lambda t, mm, pk: pk) / 1e9, compiled=compile, rounds=runs)
     if train_step:
-        g.train(); opt = torch.optim.Adam(g.parameters(), 2e-4)
-        def step(): g(labels, prev)['image'].square().mean().backward(); opt.step(); opt.zero_grad()
-        step(); res['train_step_s'] = best_time(_timed(step, device), 2)
+        g.train()
+        opt = torch.optim.Adam(g.parameters(), 2e-4)
+        def step():
+            g(labels, prev)['image'].square().mean().backward()
+            opt.step()
+            opt.zero_grad()
+        step()
+        res['train_step_s'] = best_time(_timed(step, device), 2)
     return res
 
 # %% ../nbs/17_bench.ipynb #794723b7
@@ -89,16 +101,20 @@ def bench_table(configs=('tiny', 'reference', 'paper'), # names in BENCH_CONFIGS
     bad = [c for c in configs if c not in BENCH_CONFIGS]
     if bad: raise ValueError(f"unknown configs {bad}, expected some of {list(BENCH_CONFIGS)}")
     runs = [(c, s) for c in configs for s in sizes]
-    return [dict(config=c, **benchmark_generator(size=s, reps=reps, compile=compile, train_step=train_step, device=device, **BENCH_CONFIGS[c]))
+    return [dict(config=c, **benchmark_generator(size=s, reps=reps, compile=compile, train_step=train_step,
+                                                 device=device, **BENCH_CONFIGS[c]))
             for c, s in tqdm(runs, desc='benchmark', disable=not progress)]
 
 def markdown_table(rows:list): # result dicts of bench_table
     "The benchmark results as a markdown table."
-    lines = ['| config | size | compiled | GFLOP/frame | frames/s | of torch.mm | of GEMM peak | train step |', '|---|---|---|---|---|---|---|---|']
+    lines = ['| config | size | compiled | GFLOP/frame | frames/s | of torch.mm | of GEMM peak '
+             '| train step |',
+             '|---|---|---|---|---|---|---|---|']
     for r in rows:
         step = f"{r['train_step_s']:.2f} s" if 'train_step_s' in r else '-'
-        lines.append(f"| {r['config']} | {r['size']} | {'yes' if r['compiled'] else 'no'} | {r['gflop_per_frame']:.2f} | "
-                     f"{r['frames_per_s']:.1f} | {r['frac_matmul']:.0%} | {r['frac_peak']:.0%} | {step} |")
+        lines.append(f"| {r['config']} | {r['size']} | {'yes' if r['compiled'] else 'no'} | "
+                     f"{r['gflop_per_frame']:.2f} | {r['frames_per_s']:.1f} | {r['frac_matmul']:.0%} | "
+                     f"{r['frac_peak']:.0%} | {step} |")
     return '\n'.join(lines)
 
 # %% ../nbs/17_bench.ipynb #254ff759
@@ -108,7 +124,8 @@ def parse_sizes(sizes:str): # comma-separated HxW, e.g. '64x64,128x256'
     except ValueError: hw = []
     if not hw or any(len(s) != 2 or min(s) < 8 for s in hw):
         raise ValueError(f"--sizes must look like 64x64,128x256 (at least 8x8), got {sizes!r}")
-    for h, w in hw:   # a training step takes about 1 KB per pixel at ngf 16 (12_training), 8 KB at the paper's 128
+    # a training step takes about 1 KB per pixel at ngf 16 (12_training), 8 KB at the paper's 128
+    for h, w in hw:
         check_memory(8 * 1024 * h * w, f"benchmarking at {h}x{w}", 'give smaller --sizes')
     return hw
 
@@ -120,38 +137,47 @@ def bench_generator(configs:str='tiny,reference,paper', # comma-separated names 
     "The generator benchmark of `v2v_bench`: prints the machine's rates and the table; returns the rows."
     hw = parse_sizes(sizes)
     if reps < 1: raise ValueError(f"--reps must be >= 1, got {reps}")
-    rows = [r for c in ((False, True) if compile else (False,)) for r in bench_table(configs.split(','), hw, reps, c, not no_train)]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, fp32 torch.mm {rows[0]['matmul_gflops']:.0f} GFLOP/s, "
-          f"GEMM peak {rows[0]['peak_gflops']:.0f} GFLOP/s\n")
+    rows = [r for c in ((False, True) if compile else (False,))
+            for r in bench_table(configs.split(','), hw, reps, c, not no_train)]
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, fp32 torch.mm "
+          f"{rows[0]['matmul_gflops']:.0f} GFLOP/s, GEMM peak {rows[0]['peak_gflops']:.0f} GFLOP/s\n")
     print(markdown_table(rows))
     return rows
 
 # %% ../nbs/17_bench.ipynb #c9064d24
 def step_flops(tr:Trainer, batch:dict):
-    "FLOPs of one training step, every forward and backward of G1, G, D_I and D_V (`torch.utils.flop_counter`). It takes the step."
+    """FLOPs of one training step, every forward and backward of G1, G, D_I and D_V
+    (`torch.utils.flop_counter`). It takes the step."""
     from torch.utils.flop_counter import FlopCounterMode
     with FlopCounterMode(display=False) as fc: tr.train_step(batch)
     return fc.get_total_flops()
 
 def benchmark_training(cfg:TrainConfig, steps:int=3): # timed steps after a warm-up step and a counted one
-    "Seconds/step (best of `steps`) at the longest clips, GFLOP/step, shares of the matmul rate and GEMM peak, peak memory (GB)."
+    """Seconds/step (best of `steps`) at the longest clips, GFLOP/step, shares of the matmul rate
+    and GEMM peak, peak memory (GB)."""
     import resource, statistics
-    cfg = cfg.updated(t_start=cfg.n_frames, t_double_every=0, n_videos=cfg.batch_size, out=str(Path(cfg.out) / 'bench'))
+    cfg = cfg.updated(t_start=cfg.n_frames, t_double_every=0, n_videos=cfg.batch_size,
+                      out=str(Path(cfg.out) / 'bench'))
     tr = Trainer(cfg)
     b, dev = tr.batch(0), tr.device
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     tr.train_step(b)                                         # warm-up (and compilation)
     flops, runs = step_flops(tr, b), []
-    for _ in range(steps):                                   # each step timed, then the GEMM rates right after it
-        t0 = time.perf_counter(); tr.train_step(b)
+    # each step timed, then the GEMM rates right after it
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        tr.train_step(b)
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         runs.append((time.perf_counter() - t0, *gemm_rates(device=dev)))
     med = lambda f: statistics.median(f(*r) for r in runs)
-    mem = (torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    mem = (torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda'
+           else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     dt = min(t for t, *_ in runs)
-    return dict(steps_per_s=1 / dt, seconds_per_step=dt, gflop_per_step=flops / 1e9, frac_matmul=med(lambda t, mm, pk: flops / t / mm),
-                frac_peak=med(lambda t, mm, pk: flops / t / pk), matmul_gflops=med(lambda t, mm, pk: mm) / 1e9,
-                peak_gflops=med(lambda t, mm, pk: pk) / 1e9, peak_memory_gb=mem / 2 ** 30, clip=cfg.n_frames, batch=cfg.batch_size,
+    return dict(steps_per_s=1 / dt, seconds_per_step=dt, gflop_per_step=flops / 1e9,
+                frac_matmul=med(lambda t, mm, pk: flops / t / mm),
+                frac_peak=med(lambda t, mm, pk: flops / t / pk),
+                matmul_gflops=med(lambda t, mm, pk: mm) / 1e9, peak_gflops=med(lambda t, mm, pk: pk) / 1e9,
+                peak_memory_gb=mem / 2 ** 30, clip=cfg.n_frames, batch=cfg.batch_size,
                 size=f'{cfg.height}x{cfg.width}', device=str(dev), compiled=cfg.compile)
 
 # %% ../nbs/17_bench.ipynb #e0e0c202
@@ -159,21 +185,24 @@ def profile_step(tr:Trainer, batch:dict):
     "One training step under torch.profiler: {operator: (calls, self milliseconds)} (device time on CUDA)."
     from torch.profiler import profile, ProfilerActivity
     cuda = tr.device.type == 'cuda'
-    with profile(activities=[ProfilerActivity.CPU] + [ProfilerActivity.CUDA] * cuda) as p: tr.train_step(batch)
+    with profile(activities=[ProfilerActivity.CPU] + [ProfilerActivity.CUDA] * cuda) as p:
+        tr.train_step(batch)
     self_us = (lambda e: e.self_device_time_total) if cuda else (lambda e: e.self_cpu_time_total)
     return {e.key: (e.count, self_us(e) / 1e3) for e in p.key_averages() if self_us(e) > 0}
 
 def profile_table(profiles:dict, # name -> profile_step result, e.g. dict(before=..., after=...)
                   top:int=12): # operators shown, by the first profile's time
-    "Profiles side by side as a markdown table: self ms and share of the step for the top operators, then all the rest."
+    "Profiles side by side as a markdown table: self ms and share of the step, top operators then the rest."
     first, names = next(iter(profiles.values())), list(profiles)
     ops = sorted(first, key=lambda k: -first[k][1])[:top]
     tot = {k: sum(ms for _, ms in p.values()) for k, p in profiles.items()}
-    cell = lambda k, op: f"{profiles[k].get(op, (0, 0))[1]:.0f} ms ({profiles[k].get(op, (0, 0))[1] / tot[k]:.0%})"
+    cell = lambda k, op: (f"{profiles[k].get(op, (0, 0))[1]:.0f} ms "
+                          f"({profiles[k].get(op, (0, 0))[1] / tot[k]:.0%})")
     lines = ['| operator | ' + ' | '.join(names) + ' |', '|---' * (len(names) + 1) + '|']
     lines += [f"| {op} | " + ' | '.join(cell(k, op) for k in names) + ' |' for op in ops]
     rest = {k: tot[k] - sum(profiles[k].get(op, (0, 0))[1] for op in ops) for k in names}
-    lines += ['| all other operators | ' + ' | '.join(f"{rest[k]:.0f} ms ({rest[k] / tot[k]:.0%})" for k in names) + ' |',
+    lines += ['| all other operators | '
+              + ' | '.join(f"{rest[k]:.0f} ms ({rest[k] / tot[k]:.0%})" for k in names) + ' |',
               '| **step** | ' + ' | '.join(f"**{tot[k]:.0f} ms**" for k in names) + ' |']
     return '\n'.join(lines)
 
@@ -186,8 +215,11 @@ def plot_profiles(profiles:dict, top:int=10): # as in profile_table
     h = 0.8 / len(profiles)
     for i, (name, p) in enumerate(profiles.items()):
         ax.barh([j + i * h for j in range(len(ops))], [p.get(op, (0, 0))[1] for op in ops], h, label=name)
-    ax.set_yticks([j + h * (len(profiles) - 1) / 2 for j in range(len(ops))], [op.replace('aten::', '') for op in ops], fontsize=8)
-    ax.set_xlabel('self time in one step (ms)'); ax.legend(); fig.tight_layout()
+    ax.set_yticks([j + h * (len(profiles) - 1) / 2 for j in range(len(ops))],
+                  [op.replace('aten::', '') for op in ops], fontsize=8)
+    ax.set_xlabel('self time in one step (ms)')
+    ax.legend()
+    fig.tight_layout()
     return fig
 
 # %% ../nbs/17_bench.ipynb #3b0d9aac
@@ -198,26 +230,34 @@ def check_presets(presets:list):
 def bench_presets(presets:list, # preset names, e.g. ['tiny', 'small']
                   steps:int=2, # timed training steps after a warm-up step and a FLOP-counted one
                   compile:bool=False): # time the presets with compiled generators (TrainConfig.compile)
-    "`benchmark_training` of each preset at its longest clips, each in a fresh process (peak memory is per process)."
+    """`benchmark_training` of each preset at its longest clips, each in a fresh process
+    (peak memory is per process)."""
     check_presets(presets)
     rows = []
     for name in presets:
-        code = ('import json, tempfile\nfrom v2v.config import TrainConfig\nfrom v2v.bench import benchmark_training\nwith tempfile.TemporaryDirectory() as d:\n'
-                f'    print(json.dumps(benchmark_training(TrainConfig.{name}(out=d, compile={bool(compile)}), steps={steps})))')
+        code = ('import json, tempfile\nfrom v2v.config import TrainConfig\n'
+                'from v2v.bench import benchmark_training\nwith tempfile.TemporaryDirectory() as d:\n'
+                f'    print(json.dumps(benchmark_training(TrainConfig.{name}(out=d, '
+                f'compile={bool(compile)}), steps={steps})))')
         r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
-        if r.returncode:                                   # the exception's whole message, which may span lines
+        # the exception's whole message, which may span lines
+        if r.returncode:
             err = r.stderr.strip().splitlines() or ['failed']
-            start = max([i for i, l in enumerate(err) if re.match(r'[\w.]+(Error|Exception):', l)], default=len(err) - 1)
+            start = max([i for i, l in enumerate(err) if re.match(r'[\w.]+(Error|Exception):', l)],
+                        default=len(err) - 1)
             raise ValueError(f"preset {name}: " + ' '.join(l.strip() for l in err[start:]))
         rows.append(dict(preset=name, **json.loads(r.stdout.strip().splitlines()[-1])))
     return rows
 
 def presets_table(rows:list): # from bench_presets
     "The training benchmark as a markdown table."
-    lines = ['| preset | size | batch x clip | compiled | GFLOP/step | s/step | of torch.mm | of GEMM peak | peak memory | device |',
+    lines = ['| preset | size | batch x clip | compiled | GFLOP/step | s/step | of torch.mm | of GEMM peak '
+             '| peak memory | device |',
              '|---|---|---|---|---|---|---|---|---|---|']
-    lines += [f"| {r['preset']} | {r['size']} | {r['batch']} x {r['clip']} | {'yes' if r['compiled'] else 'no'} | {r['gflop_per_step']:.1f} | "
-              f"{r['seconds_per_step']:.2f} | {r['frac_matmul']:.0%} | {r['frac_peak']:.0%} | {r['peak_memory_gb']:.1f} GB | {r['device']} |"
+    lines += [f"| {r['preset']} | {r['size']} | {r['batch']} x {r['clip']} | "
+              f"{'yes' if r['compiled'] else 'no'} | {r['gflop_per_step']:.1f} | "
+              f"{r['seconds_per_step']:.2f} | {r['frac_matmul']:.0%} | {r['frac_peak']:.0%} | "
+              f"{r['peak_memory_gb']:.1f} GB | {r['device']} |"
               for r in rows]
     return '\n'.join(lines)
 
@@ -225,29 +265,37 @@ def presets_table(rows:list): # from bench_presets
 def bench_parser():
     "`v2v_bench`'s options: the generator benchmark's, then the training benchmark's."
     p = argparse.ArgumentParser('v2v_bench', allow_abbrev=False,
-                                description='Benchmark the generator and, with --presets, whole training steps of presets.')
-    p.add_argument('--configs', default='tiny,reference,paper', help='generator configs, comma-separated: tiny, reference, paper')
+                                description='Benchmark the generator and, with --presets, '
+                                'whole training steps of presets.')
+    p.add_argument('--configs', default='tiny,reference,paper',
+                   help='generator configs, comma-separated: tiny, reference, paper')
     p.add_argument('--sizes', default='64x64,128x128,128x256', help='frame sizes, comma-separated HxW')
     p.add_argument('--reps', type=int, default=3, help='timed repetitions (the best counts)')
-    p.add_argument('--compile', action='store_true', help="also time the torch.compile'd generator (and compiled presets)")
+    p.add_argument('--compile', action='store_true',
+                   help="also time the torch.compile'd generator (and compiled presets)")
     p.add_argument('--no_train', action='store_true', help="skip the generator's training-step timing")
     p.add_argument('--json', default=None, help='also write every row to this JSON file')
-    p.add_argument('--presets', default='', help='also time training steps of these presets, comma-separated (tiny, small, paper)')
+    p.add_argument('--presets', default='',
+                   help='also time training steps of these presets, comma-separated (tiny, small, paper)')
     p.add_argument('--train_steps', type=int, default=2,
-                   help='timed training steps per preset (after a warm-up and a FLOP-counted step); the best counts')
+                   help='timed training steps per preset (after a warm-up and a FLOP-counted step); '
+                   'the best counts')
     p.add_argument('--no_generator', action='store_true', help='skip the generator benchmark')
     p.add_argument('--overwrite', action='store_true', help='replace an existing --json file')
     return p
 
 def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
-    "The generator benchmark and, with --presets, the training benchmark of whole presets: tables on stdout, rows in --json."
+    """The generator benchmark and, with --presets, the training benchmark of whole presets:
+    tables on stdout, rows in --json."""
     # returns None: a console script's return value becomes its exit status
     with user_errors('v2v_bench'):
         a = bench_parser().parse_args(argv)
         presets = [p for p in a.presets.split(',') if p]
         if a.train_steps < 1: raise ValueError(f"--train_steps must be >= 1, got {a.train_steps}")
-        if a.no_generator and not presets: raise ValueError("--no_generator leaves nothing to do: name --presets")
-        if a.json and Path(a.json).is_dir(): raise ValueError(f"--json {a.json} is a folder: give the path of a .json file")
+        if a.no_generator and not presets:
+            raise ValueError("--no_generator leaves nothing to do: name --presets")
+        if a.json and Path(a.json).is_dir():
+            raise ValueError(f"--json {a.json} is a folder: give the path of a .json file")
         check_outputs({'--json': a.json}, overwrite=a.overwrite)
         check_presets(presets)                             # every check before the first timing
         if not a.no_generator: parse_sizes(a.sizes)
@@ -256,4 +304,5 @@ def v2v_bench(argv:list=None): # command-line words; default: sys.argv[1:]
         compiled = (False, True) if a.compile else (False,)
         train = [r for c in compiled for r in bench_presets(presets, a.train_steps, c)] if presets else []
         if train: print(presets_table(train))
-        if a.json: atomic_write_text(a.json, json.dumps(rows + train, indent=1))   # one list: generator rows, then preset rows
+        # one list: generator rows, then preset rows
+        if a.json: atomic_write_text(a.json, json.dumps(rows + train, indent=1))

@@ -13,9 +13,10 @@ from dataclasses import asdict, fields
 from pathlib import Path
 import torch
 import torch.distributed as dist
-from .io import (read_video, write_video, VIDEO_EXTS, atomic_write_text, check_outputs, write_png, frames_to_numpy,
-                    frame_files, user_errors)
-from .data import HELD_OUT_SEED, SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames, read_label_maps, read_frames
+from .io import (read_video, write_video, VIDEO_EXTS, atomic_write_text, check_outputs, write_png,
+                    frames_to_numpy, frame_files, user_errors)
+from .data import (HELD_OUT_SEED, SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames,
+                      read_label_maps, read_frames)
 from .io import video_pairs
 from .generator import generate, for_inference
 from .config import TrainConfig, PRESETS, CHOICES, load_generator, load_checkpoint, shrink
@@ -37,14 +38,19 @@ def to_bool(s:str): # true/false, yes/no, on/off, 1/0
 # %% ../nbs/18_cli.ipynb #0a5cba76
 def config_parser():
     "v2v_train's parser: --preset, --config, --resume, --steps, --quiet, and one flag per TrainConfig field."
-    p = argparse.ArgumentParser('v2v_train', allow_abbrev=False, description="Train vid2vid. Each field comes from the preset, "
-        "then the run's saved config (with --resume), then --config, then the flags.")
-    p.add_argument('--preset', choices=PRESETS, default='tiny', help='tiny (CPU, minutes), small (CPU, half an hour), paper (GPUs); default tiny')
-    p.add_argument('--config', metavar='FILE', help='a YAML or JSON file of config fields (some or all); flags override it')
-    p.add_argument('--resume', action='store_true', help="continue from OUT/checkpoint.pt and OUT/config.yaml when they exist")
-    p.add_argument('--steps', type=int, metavar='N', help='stop at global step N (default: the end of the schedule)')
+    p = argparse.ArgumentParser('v2v_train', allow_abbrev=False, description="Train vid2vid. Each field "
+        "comes from the preset, then the run's saved config (with --resume), then --config, then the flags.")
+    p.add_argument('--preset', choices=PRESETS, default='tiny',
+                   help='tiny (CPU, minutes), small (CPU, half an hour), paper (GPUs); default tiny')
+    p.add_argument('--config', metavar='FILE',
+                   help='a YAML or JSON file of config fields (some or all); flags override it')
+    p.add_argument('--resume', action='store_true',
+                   help="continue from OUT/checkpoint.pt and OUT/config.yaml when they exist")
+    p.add_argument('--steps', type=int, metavar='N',
+                   help='stop at global step N (default: the end of the schedule)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
-    p.add_argument('--overwrite', action='store_true', help='start over in an --out that holds a run (its checkpoint is replaced)')
+    p.add_argument('--overwrite', action='store_true',
+                   help='start over in an --out that holds a run (its checkpoint is replaced)')
     g, docs, tiny = p.add_argument_group('config fields (TrainConfig)'), field_docs(), TrainConfig.tiny()
     for f in fields(TrainConfig):
         kw = dict(default=None, help=f"{docs.get(f.name, '')} (tiny: {getattr(tiny, f.name)})".lstrip())
@@ -61,8 +67,10 @@ def read_fields(path): # a YAML or JSON file
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no config file {path}")
     try: d = json.loads(path.read_text()) if path.suffix == '.json' else yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {str(e).splitlines()[0]}") from None
-    if not isinstance(d, dict): raise ValueError(f"{path} must hold a mapping of config fields, got {type(d).__name__}")
+    except yaml.YAMLError as e:
+        raise ValueError(f"{path}: not valid YAML: {str(e).splitlines()[0]}") from None
+    if not isinstance(d, dict):
+        raise ValueError(f"{path} must hold a mapping of config fields, got {type(d).__name__}")
     return d
 
 def train_config(argv:list=None): # command-line words; default: sys.argv[1:]
@@ -73,7 +81,8 @@ def train_config(argv:list=None): # command-line words; default: sys.argv[1:]
     base = asdict(TrainConfig.preset(a.preset))
     run = Path(flags.get('out', file.get('out', base['out'])))
     if a.resume and (run / 'config.yaml').is_file(): base = read_fields(run / 'config.yaml')
-    elif a.resume and (run / 'checkpoint.pt').is_file(): base = load_checkpoint(run / 'checkpoint.pt')['config']   # a kill before config.yaml
+    elif a.resume and (run / 'checkpoint.pt').is_file():
+        base = load_checkpoint(run / 'checkpoint.pt')['config']   # a kill before config.yaml
     return TrainConfig.from_dict({**base, **file, **flags}), a
 
 # %% ../nbs/18_cli.ipynb #d14f79e3
@@ -84,29 +93,33 @@ def _written(out:Path):
     return ', '.join([str(out / names[0]), *names[1:]] + ([f'samples/{samples[-1].name}'] if samples else []))
 
 def v2v_train(argv:list=None): # command-line words; default: sys.argv[1:]
-    "Train vid2vid from a preset, a config file and flags; checkpoints, history, config and samples go to --out."
+    "Train vid2vid from a preset, a config file and flags; checkpoints, history, config, samples go to --out."
     with user_errors('v2v_train'):
         cfg, a = train_config(argv)
         if a.steps is not None and a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
         ck, out = Path(cfg.out) / 'checkpoint.pt', Path(cfg.out)
         data = None if cfg.data == 'synthetic' else cfg.data
-        check_outputs({'--out': out}, [data, a.config], overwrite=True)      # never inside the data or onto the config file
+        # never inside the data or onto the config file
+        check_outputs({'--out': out}, [data, a.config], overwrite=True)
         had = ck.exists()
         if had and not (a.resume or a.overwrite):
-            raise FileExistsError(f"{ck} holds a run at its step {load_checkpoint(ck)['step']}: pass --resume to continue it, "
-                                  "--overwrite to start over, or choose another --out")
+            raise FileExistsError(f"{ck} holds a run at its step {load_checkpoint(ck)['step']}: "
+                                  "pass --resume to continue it, --overwrite to start over, "
+                                  "or choose another --out")
         tr = Trainer(cfg, resume=a.resume)
         say = print if tr.rank == 0 else (lambda *_, **__: None)
         end = min(a.steps or cfg.total_steps(), cfg.total_steps())
         if had and not a.resume: say(f"note: starting over (--overwrite); {ck} will be replaced")
         say(f"v2v_train: {cfg.model}, {cfg.input} input, {cfg.height}x{cfg.width}, steps {tr.step} -> {end} "
-            f"(the schedule has {cfg.total_steps()}), {tr.device}, {tr.world} process{'es' if tr.world > 1 else ''}", flush=True)
+            f"(the schedule has {cfg.total_steps()}), {tr.device}, "
+            f"{tr.world} process{'es' if tr.world > 1 else ''}", flush=True)
         if tr.step >= end: say(f"nothing to do: {ck} is at step {tr.step}")
         else:
             t0 = time.perf_counter()
             tr.fit(steps=end, progress=not a.quiet)
             say(f"trained to step {tr.step} in {time.perf_counter() - t0:.1f} s; wrote {_written(out)}")
-            say(f"continue: v2v_train --out {out} --resume --steps N;  generate: v2v_generate {ck} out.mp4 --side_by_side")
+            say(f"continue: v2v_train --out {out} --resume --steps N;  "
+                f"generate: v2v_generate {ck} out.mp4 --side_by_side")
     if dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/18_cli.ipynb #d787333d
@@ -118,7 +131,8 @@ def parse_synthetic(spec:str): # 'synthetic' or 'synthetic:seed=S'
         k, eq, v = kv.partition('=')
         ok = ok and k in opts and eq == '=' and v.lstrip('-').isdigit()
         if ok: opts[k] = int(v)
-    if not ok: raise ValueError(f"bad input spec {spec!r}: expected synthetic or synthetic:seed=S with S an integer")
+    if not ok:
+        raise ValueError(f"bad input spec {spec!r}: expected synthetic or synthetic:seed=S with S an integer")
     return opts
 
 # %% ../nbs/18_cli.ipynb #21f56b72
@@ -136,29 +150,34 @@ def _label_folder(folder:Path, cfg, n_classes, n_frames):
     classes = root / 'classes.txt'
     if folder.parent.name == 'labels' and classes.is_file():
         k = len([l for l in classes.read_text().splitlines() if l.strip()])
-        if k != n_classes: raise ValueError(f"{classes} lists {k} classes, the generator was trained with {n_classes}")
+        if k != n_classes:
+            raise ValueError(f"{classes} lists {k} classes, the generator was trained with {n_classes}")
     cls = read_label_maps(folder, n_classes, n_frames)
     img, real = root / 'images' / folder.name, None
     if folder.parent.name == 'labels' and img.is_dir() and len(frame_files(img)) >= len(cls):
         real = read_frames(img, len(cls))
         if real.shape[-2:] != cls.shape[-2:]:
-            raise ValueError(f"{img}: frames of {tuple(real.shape[-2:])}, but its label maps in {folder} are {tuple(cls.shape[-2:])}")
+            raise ValueError(f"{img}: frames of {tuple(real.shape[-2:])}, "
+                             f"but its label maps in {folder} are {tuple(cls.shape[-2:])}")
     return dict(input=one_hot(cls, n_classes), real=real, name=str(folder))
 
 def _video_file(path:Path, cfg, n_frames):
     if cfg.input != 'sketch':
-        raise ValueError(f"{path}: a video file gives sketch input (its edges), but this generator was trained on {cfg.input} input; "
+        raise ValueError(f"{path}: a video file gives sketch input (its edges), "
+                         f"but this generator was trained on {cfg.input} input; "
                          f"give a folder of label maps or a synthetic spec")
     frames = read_video(path, n_frames=n_frames)
-    if n_frames and len(frames) < n_frames: raise ValueError(f"{path} has {len(frames)} frames, --n_frames asks for {n_frames}")
+    if n_frames and len(frames) < n_frames:
+        raise ValueError(f"{path} has {len(frames)} frames, --n_frames asks for {n_frames}")
     return dict(input=sketch_from_frames(frames), real=frames, name=str(path))
 
-def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (or frames, for sketch input), or a video file
+def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (sketch input: frames), or a video file
                cfg:TrainConfig, G, # the run's config and generator
                n_frames:int=None): # frames to take; default: all (synthetic: cfg.n_frames)
-    "The generator's input for a spec: dict(input (T, K, H, W), real (T, 3, H, W) or None, name), checked against G."
+    "A spec's generator input, checked against G: dict(input (T, K, H, W), real (T, 3, H, W) or None, name)."
     p = Path(spec)
-    if spec.split(':')[0] == 'synthetic':                  # always the spec: a folder of that name is ./synthetic
+    # always the spec: a folder of that name is ./synthetic
+    if spec.split(':')[0] == 'synthetic':
         inp = synthetic_input(cfg, parse_synthetic(spec)['seed'], n_frames, G.config['n_scales'])
     elif p.is_dir():
         if cfg.input == 'pose': raise ValueError(f"{p}: pose input can only come from a synthetic spec")
@@ -167,35 +186,44 @@ def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (or frames
             inp = dict(input=sketch_from_frames(frames), real=frames, name=str(p))
         else: inp = _label_folder(p, cfg, G.input_nc, n_frames)
     elif p.is_file():
-        if p.suffix.lower() not in VIDEO_EXTS: raise ValueError(f"{p}: expected a video file ({', '.join(VIDEO_EXTS)}), a folder of label maps, or synthetic[:seed=S]")
+        if p.suffix.lower() not in VIDEO_EXTS:
+            raise ValueError(f"{p}: expected a video file ({', '.join(VIDEO_EXTS)}), a folder of label maps, "
+                             "or synthetic[:seed=S]")
         inp = _video_file(p, cfg, n_frames)
-    else: raise FileNotFoundError(f"input {spec!r}: no such file or folder (expected synthetic[:seed=S], a folder of label maps, or a video file)")
+    else:
+        raise FileNotFoundError(f"input {spec!r}: no such file or folder "
+                                "(expected synthetic[:seed=S], a folder of label maps, or a video file)")
     check_input(inp['input'], G)
     return inp
 
 def check_input(x:torch.Tensor, G): # input maps (T, K, H, W)
     "ValueError unless G can run on x: K channels, H and W divisible by G.body.multiple."
     m, (h, w) = G.body.multiple, x.shape[-2:]
-    if x.shape[1] != G.input_nc: raise ValueError(f"the input has {x.shape[1]} channels per frame, the generator expects {G.input_nc}")
+    if x.shape[1] != G.input_nc:
+        raise ValueError(f"the input has {x.shape[1]} channels per frame, the generator expects {G.input_nc}")
     if h % m or w % m:
-        raise ValueError(f"the input frames are {h}x{w}; this generator needs height and width divisible by {m} "
-                         f"(crop or resize, e.g. to {h // m * m}x{w // m * m})")
+        raise ValueError(f"the input frames are {h}x{w}; this generator needs height and width "
+                         f"divisible by {m} (crop or resize, e.g. to {h // m * m}x{w // m * m})")
 
 # %% ../nbs/18_cli.ipynb #672859a3
 FIRST_FRAMES = ('auto', 'labels', 'real')
 
 def start_of(G, inp:dict, # a generator from `load_generator`, and an input from `load_input`
-             first_frames:str='auto'): # 'labels', 'real', or 'auto' (labels when G has a first-frame generator)
-    "Where the first n_frames_G-1 frames come from: 'labels' or 'real' (or 'none' for a per-frame model); clear errors otherwise."
-    if first_frames not in FIRST_FRAMES: raise ValueError(f"first_frames must be one of {FIRST_FRAMES}, got {first_frames!r}")
+             first_frames:str='auto'): # 'labels', 'real' or 'auto' (labels if G has a first-frame generator)
+    """Where the first n_frames_G-1 frames come from: 'labels' or 'real' (or 'none' for a per-frame model);
+    clear errors otherwise."""
+    if first_frames not in FIRST_FRAMES:
+        raise ValueError(f"first_frames must be one of {FIRST_FRAMES}, got {first_frames!r}")
     if G.n_frames_G == 1: return 'none'
     has_G1, real = getattr(G, 'first_G', None) is not None, inp.get('real')
     if first_frames == 'auto': first_frames = 'labels' if has_G1 or real is None else 'real'
     if first_frames == 'labels' and not has_G1:
-        raise ValueError("this checkpoint has no first-frame generator (trained with first_G=False, or by an older v2v): "
-                         "it can only continue real frames; use --first_frames real with an input that has them")
+        raise ValueError("this checkpoint has no first-frame generator (trained with first_G=False, "
+                         "or by an older v2v): it can only continue real frames; "
+                         "use --first_frames real with an input that has them")
     if first_frames == 'real' and (real is None or len(real) < G.n_frames_G - 1):
-        raise ValueError(f"--first_frames real needs {G.n_frames_G - 1} ground-truth frames, and {inp['name']} has none: use --first_frames labels")
+        raise ValueError(f"--first_frames real needs {G.n_frames_G - 1} ground-truth frames, "
+                         f"and {inp['name']} has none: use --first_frames labels")
     return first_frames
 
 def generate_video(G, # a generator from `load_generator`
@@ -209,12 +237,14 @@ def generate_video(G, # a generator from `load_generator`
 
 def input_fake_real(inp:dict, fake:torch.Tensor, kind:str='label'): # kind: the input kind, for display
     "Frames (T, 3, H, nW): input | generated (| real when known)."
-    return torch.cat([input_to_rgb(inp['input'], kind), fake] + ([inp['real']] if inp.get('real') is not None else []), -1)
+    return torch.cat([input_to_rgb(inp['input'], kind), fake]
+                     + ([inp['real']] if inp.get('real') is not None else []), -1)
 
 def write_frames(folder, frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
-                 replace:bool=False): # remove the folder's earlier frames (000000.png, ...) first: none is left from a longer run
+                 replace:bool=False): # first remove old frames (000000.png, ...): none left from a longer run
     "Each frame as folder/000000.png, ... (atomically); returns the folder."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     if replace:
         for f in folder.iterdir():
             if re.fullmatch(r'\d{6}\.png', f.name): f.unlink()
@@ -225,36 +255,48 @@ def write_frames(folder, frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
 OUT_EXTS = ('.mp4', '.gif', '.mkv', '.mov')
 
 def generate_parser():
-    p = argparse.ArgumentParser('v2v_generate', allow_abbrev=False, description='Generate a video from a trained checkpoint.')
+    p = argparse.ArgumentParser('v2v_generate', allow_abbrev=False,
+                                description='Generate a video from a trained checkpoint.')
     p.add_argument('checkpoint', help='a checkpoint.pt written by v2v_train')
     p.add_argument('out', help='the video to write: .mp4 or .gif (any length)')
-    p.add_argument('--input', default='synthetic', metavar='SPEC', help='synthetic[:seed=S] (default seed 10000, held out), '
-                   'a folder of label-map PNGs (8-bit class ids, one per frame; a folder named synthetic: ./synthetic), or a video file (sketch input)')
-    p.add_argument('--n_frames', type=int, metavar='N', help="frames to generate (default: all the input's; synthetic: the run's n_frames)")
+    p.add_argument('--input', default='synthetic', metavar='SPEC',
+                   help='synthetic[:seed=S] (default seed 10000, held out), a folder of label-map PNGs '
+                   '(8-bit class ids, one per frame; a folder named synthetic: ./synthetic), '
+                   'or a video file (sketch input)')
+    p.add_argument('--n_frames', type=int, metavar='N',
+                   help="frames to generate (default: all the input's; synthetic: the run's n_frames)")
     p.add_argument('--first_frames', choices=FIRST_FRAMES, default='auto',
-                   help="the first n_frames_G-1 frames: painted from the labels by the checkpoint's first-frame generator, or the "
-                   "input's real ones; auto: labels when the checkpoint has that generator, else real")
+                   help="the first n_frames_G-1 frames: painted from the labels by the checkpoint's "
+                   "first-frame generator, or the input's real ones; "
+                   "auto: labels when the checkpoint has that generator, else real")
     p.add_argument('--frames', metavar='DIR', help='also write the generated frames as PNGs to DIR')
-    p.add_argument('--side_by_side', action='store_true', help='write input | generated (| ground truth when known)')
-    p.add_argument('--real', metavar='PATH', help='also write the ground-truth video (when the input has one), e.g. for v2v_eval')
+    p.add_argument('--side_by_side', action='store_true',
+                   help='write input | generated (| ground truth when known)')
+    p.add_argument('--real', metavar='PATH',
+                   help='also write the ground-truth video (when the input has one), e.g. for v2v_eval')
     p.add_argument('--fps', type=float, default=10.)
     p.add_argument('--device', default='auto', help="'auto' (cuda, mps, cpu) or a torch device")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
-    p.add_argument('--overwrite', action='store_true', help='replace existing outputs (OUT, --real, --frames: its old frames are removed)')
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace existing outputs (OUT, --real, --frames: its old frames are removed)')
     return p
 
 def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
-    "Run a trained generator over an input (synthetic spec, label maps or video) and write the video (and frames)."
+    "Run a trained generator on an input (synthetic spec, label maps or video); write the video (and frames)."
     a = generate_parser().parse_args(argv)
     with user_errors('v2v_generate'):
         for o in filter(None, (a.out, a.real)):
-            if Path(o).suffix.lower() not in OUT_EXTS: raise ValueError(f"{o}: unsupported video format; use {' or '.join(OUT_EXTS[:2])}")
-        if a.n_frames is not None and a.n_frames < 1: raise ValueError(f"--n_frames must be >= 1, got {a.n_frames}")
+            if Path(o).suffix.lower() not in OUT_EXTS:
+                raise ValueError(f"{o}: unsupported video format; use {' or '.join(OUT_EXTS[:2])}")
+        if a.n_frames is not None and a.n_frames < 1:
+            raise ValueError(f"--n_frames must be >= 1, got {a.n_frames}")
         src = a.input if Path(a.input).exists() else None
-        check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, src], a.overwrite)
+        check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, src],
+                      a.overwrite)
         G, cfg = load_generator(a.checkpoint, check_device(pick_device(a.device)))
         inp = load_input(a.input, cfg, G, a.n_frames)
-        if a.real and inp['real'] is None: raise ValueError(f"--real: {inp['name']} has no ground-truth frames")
+        if a.real and inp['real'] is None:
+            raise ValueError(f"--real: {inp['name']} has no ground-truth frames")
         start = start_of(G, inp, a.first_frames)
         t0 = time.perf_counter()
         fake = generate_video(G, inp, start, progress=not a.quiet)
@@ -262,22 +304,29 @@ def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
         write_video(a.out, input_fake_real(inp, fake, cfg.input) if a.side_by_side else fake, a.fps)
         if a.frames: write_frames(a.frames, fake, replace=a.overwrite)
         if a.real: write_video(a.real, inp['real'], a.fps)
-        panels = ' (input | generated' + (' | real)' if inp['real'] is not None else ')') if a.side_by_side else ''
-        print(f"wrote {a.out}{panels}: {len(fake)} frames at {fake.shape[-2]}x{fake.shape[-1]} from {inp['name']} in {dt:.1f} s"
+        panels = (' (input | generated' + (' | real)' if inp['real'] is not None else ')') if a.side_by_side
+                  else '')
+        print(f"wrote {a.out}{panels}: {len(fake)} frames at {fake.shape[-2]}x{fake.shape[-1]} "
+              f"from {inp['name']} in {dt:.1f} s"
               + ''.join(f"; {w} {p}" for w, p in (('frames in', a.frames), ('real video', a.real)) if p)
-              + {'labels': '; start: from the labels only', 'real': f'; start: the first {G.n_frames_G - 1} real frames', 'none': ''}[start])
+              + {'labels': '; start: from the labels only',
+                 'real': f'; start: the first {G.n_frames_G - 1} real frames', 'none': ''}[start])
 
 # %% ../nbs/18_cli.ipynb #aea689c7
 def eval_parser():
-    p = argparse.ArgumentParser('v2v_eval', allow_abbrev=False, description='Compare real and generated videos: PSNR, SSIM, LPIPS, '
+    p = argparse.ArgumentParser('v2v_eval', allow_abbrev=False,
+                                description='Compare real and generated videos: PSNR, SSIM, LPIPS, '
                                 'warping error, tOF, tLP, FID.')
     p.add_argument('real', help='a real video file, or a folder of them')
     p.add_argument('fake', help='the generated video file, or a folder with the same names')
     p.add_argument('--json', metavar='OUT.json', help='write the results as JSON')
     p.add_argument('--md', metavar='OUT.md', help='write the table as markdown')
-    p.add_argument('--skip', default='', metavar='M,M', help="metrics not to compute, comma-separated: psnr, ssim, lpips, ... (the rows of the table; v2v.metrics.METRICS)")
-    p.add_argument('--start', type=int, default=0, metavar='N', help='ignore the first N frames of every video '
-                   '(e.g. the n_frames_G-1 start frames: real ones that v2v_generate --first_frames real copies in)')
+    p.add_argument('--skip', default='', metavar='M,M',
+                   help="metrics not to compute, comma-separated: psnr, ssim, lpips, ... "
+                   "(the rows of the table; v2v.experiments.METRICS)")
+    p.add_argument('--start', type=int, default=0, metavar='N',
+                   help='ignore the first N frames of every video (e.g. the n_frames_G-1 start frames: '
+                   'real ones that v2v_generate --first_frames real copies in)')
     p.add_argument('--device', default=None, help='for FID and LPIPS; default: cuda when available')
     p.add_argument('--overwrite', action='store_true', help='replace an existing --json or --md file')
     return p
@@ -289,9 +338,14 @@ def v2v_eval(argv:list=None): # command-line words; default: sys.argv[1:]
         if a.start < 0: raise ValueError(f"--start must be >= 0, got {a.start}")
         check_outputs({'--json': a.json, '--md': a.md}, [a.real, a.fake], a.overwrite)
         pairs = video_pairs(a.real, a.fake)
-        from v2v.metrics import evaluate, metrics_markdown   # here, after the checks: it takes seconds to import
+        # here, after the checks: it takes seconds to import
+        from v2v.experiments import evaluate, metrics_markdown
         res = evaluate(pairs, [s for s in a.skip.split(',') if s], a.start, a.device)
         table = metrics_markdown(res)
         print(table)
-        if a.json: print(f"wrote {atomic_write_text(a.json, json.dumps(dict(real=str(a.real), fake=str(a.fake), **res), indent=1))}")
-        if a.md: md = atomic_write_text(a.md, table + '\n'); print(f"wrote {md}")
+        if a.json:
+            print(f"""wrote {atomic_write_text(
+                a.json, json.dumps(dict(real=str(a.real), fake=str(a.fake), **res), indent=1))}""")
+        if a.md:
+            md = atomic_write_text(a.md, table + '\n')
+            print(f"wrote {md}")

@@ -4,14 +4,16 @@
 
 # %% auto #0
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'GEN_FORMAT', 'GEN_KEYS', 'PRETRAINED', 'TrainConfig',
-           'make_dataset', 'shrink', 'build_generator', 'save_checkpoint', 'load_checkpoint', 'load_generator',
-           'export_generator', 'pretrained_path', 'load_state']
+           'make_dataset', 'shrink', 'build_generator', 'pick_device', 'check_device', 'init_distributed',
+           'deterministic_mode', 'save_checkpoint', 'load_checkpoint', 'load_generator', 'export_generator',
+           'pretrained_path', 'load_state']
 
 # %% ../nbs/11_config.ipynb #cf000003
-import json
+import json, os, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .io import atomic_file, atomic_write_text
@@ -22,7 +24,8 @@ from .losses import LossConfig, GAN_SCALES
 
 # %% ../nbs/11_config.ipynb #3421397d
 CHOICES = dict(input=('label', 'sketch', 'pose'), model=('vid2vid', 'frame'), gan_mode=('lsgan', 'hinge'),
-               norm=('instance', 'batch', 'group', 'none'), D_V_windows=WINDOWS, gan_scales=GAN_SCALES)
+               norm=('instance', 'batch', 'group', 'none'), D_V_windows=WINDOWS, gan_scales=GAN_SCALES,
+               video_D=('vid2vid', 'dvdgan'))
 
 # %% ../nbs/11_config.ipynb #7d22b101
 @dataclass
@@ -46,7 +49,9 @@ class TrainConfig:
     use_flow:bool=True # ablation: False = no flow warping
     use_mask:bool=True # ablation: False = fixed blend
     n_scales:int=1 # spatial scales at the end of the curriculum
-    first_G:bool=True # vid2vid: also train the single-image generator that paints the first n_frames_G-1 frames from labels
+    first_G:bool=True # vid2vid: also train an image generator for the first n_frames_G-1 frames, from labels
+    fg:bool=False # the foreground-background prior (paper eq. 5): `fg_classes` painted from labels alone
+    fg_classes:str='6,7' # the foreground's label channels, comma-separated (synthetic scenes: car, person)
     # discriminators
     ndf:int=16
     n_layers_D:int=3
@@ -54,8 +59,10 @@ class TrainConfig:
     temporal_D:bool=True # ablation: False = no temporal discriminator
     n_frames_D:int=3
     n_scales_temporal:int=2
-    temporal_D_flow:bool=True # D_V sees the real flows; False: the paper's "no conditional video discriminator" ablation
-    D_V_windows:str='last' # windows D_V scores per temporal scale: 'last' (v2v) or 'all' (official: every n_frames_D-th end)
+    temporal_D_flow:bool=True # D_V sees real flows; False: the "no conditional video discriminator" ablation
+    D_V_windows:str='last' # D_V windows per time scale: 'last' (v2v) or 'all' (official: stride n_frames_D)
+    video_D:str='vid2vid' # the video D: 'vid2vid' (D_V above) or 'dvdgan' (DVD-GAN's dual D, hinge loss)
+    dvd_k:int=4 # 'dvdgan': frames its spatial branch samples per clip
     # losses (see LossConfig)
     gan_mode:str='lsgan'
     w_gan:float=1.
@@ -65,8 +72,8 @@ class TrainConfig:
     w_flow:float=10.
     w_warp:float=10.
     w_mask:float=10.
-    gan_scales:str='mean' # the adversarial terms over D's scales: 'mean' (v2v) or 'sum' (the official GANLoss)
-    raw_losses:bool=False # also train D_I on, and apply its GAN, FM and the L1/VGG terms to, the raw hallucinated frame (official)
+    gan_scales:str='mean' # adversarial terms over D's scales: 'mean' (v2v) or 'sum' (the official GANLoss)
+    raw_losses:bool=False # official: also train D_I on, and apply GAN/FM/L1/VGG to, the raw hallucination
     # optimisation
     batch_size:int=4 # the global batch, split over processes
     lr:float=2e-4
@@ -76,15 +83,15 @@ class TrainConfig:
     decay_epochs:int=10 # then a linear decay to 0 over these
     t_start:int=4 # temporal curriculum: first clip length...
     t_double_every:int=2 # ...doubled every this many epochs, up to n_frames (0: always n_frames)
-    chunk:int=0 # frames per update: a clip is rolled in chunks, the last frames carried over without gradient (0: whole clip)
-    scale_every:int=0 # spatial curriculum: epochs per scale before the next is added (0: all scales from the start)
+    chunk:int=0 # frames per update: clips roll in chunks, last frames carried over detached (0: whole clip)
+    scale_every:int=0 # spatial curriculum: epochs per scale before adding the next (0: all scales at once)
     fix_coarse_epochs:int=1 # after adding a scale, train only it for this many epochs
     # run
     seed:int=0
-    deterministic:bool=False # `deterministic_mode`: deterministic kernels where torch has them (on CUDA, all but warp's backward)
+    deterministic:bool=False # `deterministic_mode`: deterministic kernels (on CUDA, all but warp's backward)
     device:str='auto' # 'auto' (cuda, mps, cpu) or a torch device
     amp:bool=True # mixed precision (bfloat16 autocast) on CUDA
-    compile:bool=False # torch.compile the generators (static shapes): faster steps after a first one that compiles (a minute on 2 CPU cores)
+    compile:bool=False # torch.compile G (static shapes): faster steps; the first compiles (1 min, 2 cores)
     out:str='runs/run' # checkpoints, history, samples
     log_every:int=10
     sample_every:int=0 # steps between sample videos (0: at the end only)
@@ -93,34 +100,65 @@ class TrainConfig:
     def __post_init__(self):
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.type is float and isinstance(v, int) and not isinstance(v, bool): setattr(self, f.name, float(v)); continue
+            if f.type is float and isinstance(v, int) and not isinstance(v, bool):
+                setattr(self, f.name, float(v))
+                continue
             if not isinstance(v, f.type) or (f.type is int and isinstance(v, bool)):
                 raise TypeError(f"{f.name} must be {f.type.__name__}, got {v!r}")
         for k, ok in CHOICES.items():
-            if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {ok}, got {getattr(self, k)!r}")
-        low = [k for k in ('n_videos', 'n_frames', 'batch_size', 'ngf', 'ndf', 'n_frames_G', 't_start', 'n_scales') if getattr(self, k) < 1]
+            if getattr(self, k) not in ok:
+                raise ValueError(f"{k} must be one of {ok}, got {getattr(self, k)!r}")
+        low = [k for k in ('n_videos', 'n_frames', 'batch_size', 'ngf', 'ndf', 'n_frames_G', 't_start',
+                           'n_scales') if getattr(self, k) < 1]
         if self.chunk < 0: low.append('chunk (or 0)')
         low += [k for k in ('log_every', 'ckpt_every') if getattr(self, k) < 1]
         if low: raise ValueError(f"{', '.join(low)} must be >= 1")
-        neg = [k for k in ('epochs', 'decay_epochs', 't_double_every', 'scale_every', 'fix_coarse_epochs', 'sample_every', 'n_blocks', 'n_downsample')
-               if getattr(self, k) < 0] + [f.name for f in fields(self) if f.name.startswith('w_') and getattr(self, f.name) < 0]
+        neg = ([k for k in ('epochs', 'decay_epochs', 't_double_every', 'scale_every', 'fix_coarse_epochs',
+                            'sample_every', 'n_blocks', 'n_downsample') if getattr(self, k) < 0]
+               + [f.name for f in fields(self) if f.name.startswith('w_') and getattr(self, f.name) < 0])
         if neg: raise ValueError(f"{', '.join(neg)} must be >= 0")
         if not (self.lr > 0 and 0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
-            raise ValueError(f"need lr > 0 and 0 <= beta1, beta2 < 1, got lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}")
-        if self.epochs + self.decay_epochs < 1: raise ValueError("epochs + decay_epochs must be >= 1: the schedule has no steps")
+            raise ValueError(f"need lr > 0 and 0 <= beta1, beta2 < 1, "
+                             f"got lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}")
+        if self.epochs + self.decay_epochs < 1:
+            raise ValueError("epochs + decay_epochs must be >= 1: the schedule has no steps")
         check_size(self.height, self.width, self.n_downsample, self.n_scales, 'height and width')
         if self.model == 'frame': self.n_frames_G, self.first_G = 1, False
-        if self.n_frames < self.n_frames_G + 1: raise ValueError(f"n_frames must be > n_frames_G = {self.n_frames_G}, got {self.n_frames}")
+        self._check_options()
+        if self.n_frames < self.n_frames_G + 1:
+            raise ValueError(f"n_frames must be > n_frames_G = {self.n_frames_G}, got {self.n_frames}")
+
+    @property
+    def fg_ids(self):
+        "The foreground's label channels, as a tuple of ints (empty without the prior)."
+        return tuple(int(c) for c in self.fg_classes.split(',')) if self.fg else ()
+
+    def _check_options(self):
+        "The foreground prior and DVD-GAN's D: what they need, said before any training."
+        if self.fg:
+            if self.model != 'vid2vid' or self.input != 'label':
+                raise ValueError(f"fg needs model='vid2vid' and input='label' (foreground classes are label "
+                                 f"channels), got model={self.model!r}, input={self.input!r}")
+            parts = [c.strip() for c in self.fg_classes.split(',')]
+            if not parts or not all(c.isdigit() for c in parts):
+                raise ValueError(f"fg_classes must be label channels like '6,7', got {self.fg_classes!r}")
+        if self.video_D == 'dvdgan' and self.temporal_D:
+            if self.dvd_k < 1: raise ValueError(f"dvd_k must be >= 1, got {self.dvd_k}")
+            if self.height % 32 or self.width % 32:
+                raise ValueError(f"video_D='dvdgan' needs height and width divisible by 32 (its 4 "
+                                 f"downsampling blocks after a 2x2 pool), got {self.height}x{self.width}")
 
 # %% ../nbs/11_config.ipynb #d33696de
 PRESETS = dict(
-    tiny=dict(n_videos=32, n_frames=36, height=64, width=64, ngf=16, n_downsample=2, n_blocks=3, ndf=16, n_layers_D=2, num_D=1,
-              w_l1=10., epochs=40, decay_epochs=20, t_start=4, t_double_every=10, chunk=8, out='runs/tiny'),
-    small=dict(n_videos=64, n_frames=16, height=128, width=128, ngf=32, n_downsample=3, n_blocks=6, ndf=32, n_layers_D=3, num_D=2,
-               w_l1=10., epochs=10, decay_epochs=5, t_start=4, t_double_every=5, out='runs/small'),
-    paper=dict(n_videos=512, n_frames=30, height=256, width=512, ngf=128, n_downsample=3, n_blocks=9, ndf=64, n_layers_D=3, num_D=2,
-               n_scales_temporal=2, w_vgg=10., w_l1=0., batch_size=1, epochs=10, decay_epochs=10, t_start=6, t_double_every=2,
-               out='runs/paper'))
+    tiny=dict(n_videos=32, n_frames=36, height=64, width=64, ngf=16, n_downsample=2, n_blocks=3, ndf=16,
+              n_layers_D=2, num_D=1, w_l1=10., epochs=40, decay_epochs=20, t_start=4, t_double_every=10,
+              chunk=8, out='runs/tiny'),
+    small=dict(n_videos=64, n_frames=16, height=128, width=128, ngf=32, n_downsample=3, n_blocks=6, ndf=32,
+               n_layers_D=3, num_D=2, w_l1=10., epochs=10, decay_epochs=5, t_start=4, t_double_every=5,
+               out='runs/small'),
+    paper=dict(n_videos=512, n_frames=30, height=256, width=512, ngf=128, n_downsample=3, n_blocks=9, ndf=64,
+               n_layers_D=3, num_D=2, n_scales_temporal=2, w_vgg=10., w_l1=0., batch_size=1, epochs=10,
+               decay_epochs=10, t_start=6, t_double_every=2, out='runs/paper'))
 
 @patch(cls_method=True)
 def preset(cls:TrainConfig, name:str, **kw): # name: a key of PRESETS; kw: fields to override
@@ -140,7 +178,7 @@ def small(cls:TrainConfig, **kw):
 
 @patch(cls_method=True)
 def paper(cls:TrainConfig, **kw):
-    "The official defaults, for GPUs: ngf 128, 512x256 coarse scale, num_D 2, n_layers_D 3, 2 temporal scales, VGG on."
+    "Official GPU defaults: ngf 128, 512x256 coarse scale, num_D 2, n_layers_D 3, 2 temporal scales, VGG on."
     return cls.preset('paper', **kw)
 
 # %% ../nbs/11_config.ipynb #a95e2d38
@@ -149,7 +187,8 @@ def save(self:TrainConfig, path): # .yaml, .yml or .json
     "Write the config as YAML or JSON, atomically."
     import yaml
     path = Path(path)
-    text = json.dumps(asdict(self), indent=1) if path.suffix == '.json' else yaml.safe_dump(asdict(self), sort_keys=False)
+    text = (json.dumps(asdict(self), indent=1) if path.suffix == '.json'
+            else yaml.safe_dump(asdict(self), sort_keys=False))
     return atomic_write_text(path, text)
 
 @patch(cls_method=True)
@@ -159,14 +198,16 @@ def load(cls:TrainConfig, path): # a file written by `save`, or by hand
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no config file {path}")
     d = json.loads(path.read_text()) if path.suffix == '.json' else yaml.safe_load(path.read_text())
-    if not isinstance(d, dict): raise ValueError(f"{path} must hold a mapping of config fields, got {type(d).__name__}")
+    if not isinstance(d, dict):
+        raise ValueError(f"{path} must hold a mapping of config fields, got {type(d).__name__}")
     return cls.from_dict(d)
 
 @patch(cls_method=True)
 def from_dict(cls:TrainConfig, d:dict):
     "A config from a dict of fields; unknown names are an error that lists the valid ones."
     names = [f.name for f in fields(cls)]
-    if 'D_T_windows' in d: d = {('D_V_windows' if k == 'D_T_windows' else k): v for k, v in d.items()}   # its name before 2026-12-03
+    # its name before 2026-12-03
+    if 'D_T_windows' in d: d = {('D_V_windows' if k == 'D_T_windows' else k): v for k, v in d.items()}
     bad = [k for k in d if k not in names]
     if bad: raise ValueError(f"unknown TrainConfig fields {bad}; valid: {', '.join(names)}")
     return cls(**d)
@@ -180,7 +221,8 @@ def updated(self:TrainConfig, **kw):
 @patch
 def losses(self:TrainConfig):
     "The LossConfig of this run."
-    return LossConfig(self.gan_mode, self.w_gan, self.w_fm, self.w_vgg, self.w_l1, self.w_flow, self.w_warp, self.w_mask, self.gan_scales)
+    return LossConfig(self.gan_mode, self.w_gan, self.w_fm, self.w_vgg, self.w_l1, self.w_flow, self.w_warp,
+                      self.w_mask, self.gan_scales)
 
 @patch
 def steps_per_epoch(self:TrainConfig): return max(1, self.n_videos // self.batch_size)
@@ -215,7 +257,8 @@ def coarse_fixed(self:TrainConfig, epoch:int):
 def make_dataset(cfg:TrainConfig):
     "The training clips: synthetic street scenes, or a VideoFolder at cfg.data."
     if cfg.data == 'synthetic':
-        return SyntheticScenes(cfg.n_videos, cfg.n_frames, (cfg.height, cfg.width), cfg.data_seed, input=cfg.input)
+        return SyntheticScenes(cfg.n_videos, cfg.n_frames, (cfg.height, cfg.width), cfg.data_seed,
+                               input=cfg.input)
     return VideoFolder(cfg.data, n_frames=cfg.n_frames, input=cfg.input, size=(cfg.height, cfg.width))
 
 def shrink(batch:dict, times:int): # a batch of clips (B, T, C, H, W); halve H and W this many times
@@ -232,16 +275,60 @@ def shrink(batch:dict, times:int): # a batch of clips (B, T, C, H, W); halve H a
 def build_generator(cfg:TrainConfig, input_nc:int, n_scales:int): # n_scales: the scales it has now
     "The generator the config asks for, with `n_scales` of its final scales (widths as in the final model)."
     ngf = cfg.ngf * 2 ** (cfg.n_scales - n_scales)
-    if cfg.model == 'frame': return FrameGenerator(input_nc, ngf, cfg.n_downsample, cfg.n_blocks, cfg.norm, n_scales=n_scales)
+    if cfg.model == 'frame':
+        return FrameGenerator(input_nc, ngf, cfg.n_downsample, cfg.n_blocks, cfg.norm, n_scales=n_scales)
     return SequentialGenerator(input_nc, cfg.n_frames_G, ngf, cfg.n_downsample, cfg.n_blocks, cfg.norm,
-                               cfg.use_flow, cfg.use_mask, n_scales=n_scales)
+                               cfg.use_flow, cfg.use_mask, n_scales=n_scales, fg_classes=cfg.fg_ids or None)
 
 GENERATORS = dict(SequentialGenerator=SequentialGenerator, FrameGenerator=FrameGenerator)
+
+# %% ../nbs/11_config.ipynb #2ae0d697
+def pick_device(name:str='auto'): # 'auto', or a torch device name
+    "'auto': cuda if available, else mps, else cpu. 'cuda' with no index: this process's GPU under torchrun."
+    if name == 'auto':
+        mps = getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
+        name = 'cuda' if torch.cuda.is_available() else 'mps' if mps else 'cpu'
+    try: d = torch.device(name)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', got {name!r}") from None
+    return (torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))) if d.type == 'cuda' and d.index is None
+            else d)
+
+def check_device(d:torch.device):
+    "ValueError unless this machine has the device (a CUDA index in range, MPS present); returns it."
+    n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if d.type == 'cuda' and (d.index or 0) >= n:
+        raise ValueError(f"device {d}: this machine has {n or 'no'} CUDA device{'s' if n != 1 else ''}"
+                         + (f" (cuda:0 to cuda:{n - 1})" if n else "; use 'cpu' or 'auto'"))
+    if d.type == 'mps' and not (getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available()):
+        raise ValueError(f"device {d}: this machine has no MPS device; use 'cpu' or 'auto'")
+    return d
+
+def init_distributed(device=None): # the device this process trains on; default `pick_device()`
+    "Join the process group if launched by torchrun (nccl for a CUDA device, else gloo); (rank, world size)."
+    world = int(os.environ.get('WORLD_SIZE', 1))
+    if world > 1 and not dist.is_initialized():
+        device = torch.device(device) if device is not None else pick_device()
+        if device.type == 'cuda': torch.cuda.set_device(device)  # NCCL collectives run on the current device
+        dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
+    return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
+
+# %% ../nbs/11_config.ipynb #60488f94
+def deterministic_mode():
+    "Deterministic kernels where torch has them; on CUDA, cuBLAS's fixed workspace and no cuDNN autotuning."
+    if ('CUBLAS_WORKSPACE_CONFIG' not in os.environ and torch.cuda.is_available()
+            and torch.cuda.is_initialized()):
+        warnings.warn("CUDA started before deterministic_mode(): cuBLAS may ignore CUBLAS_WORKSPACE_CONFIG; "
+                      "set CUBLAS_WORKSPACE_CONFIG=:4096:8 before starting Python for deterministic matmuls")
+    os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')  # read when cuBLAS starts (first CUDA matmul)
+    torch.backends.cudnn.benchmark = False
+    torch.use_deterministic_algorithms(True, warn_only=True)  # warp's CUDA backward: no deterministic kernel
 
 # %% ../nbs/11_config.ipynb #435fc8b4
 CKPT_FORMAT = 'v2v-checkpoint-1'
 CKPT_KEYS = ('config', 'step', 'history', 'G_class', 'G_config', 'G', 'D_I', 'D_V', 'opt_G', 'opt_D', 'rng')
-GEN_FORMAT, GEN_KEYS = 'v2v-generator-1', CKPT_KEYS[:6]    # a generator-only file: what `export_generator` writes
+# a generator-only file: what `export_generator` writes
+GEN_FORMAT, GEN_KEYS = 'v2v-generator-1', CKPT_KEYS[:6]
 
 def save_checkpoint(state:dict, path): # state: what Trainer.state() returns
     "torch.save to a temporary file, then rename: a kill at any moment leaves the previous file intact."
@@ -250,55 +337,66 @@ def save_checkpoint(state:dict, path): # state: what Trainer.state() returns
 
 def load_checkpoint(path, map_location='cpu',
                     generator_only:bool=False): # also accept a generator-only file (`export_generator`)
-    "A checkpoint dict, loaded with weights_only=True (it is untrusted input); clear errors when it is not one."
+    "A checkpoint dict, loaded with weights_only=True (untrusted input); clear errors when it is not one."
     path, ok = Path(path), {CKPT_FORMAT: CKPT_KEYS, **({GEN_FORMAT: GEN_KEYS} if generator_only else {})}
     if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {path}")
     try: ck = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        raise ValueError(f"{path} is not a readable v2v checkpoint (truncated or corrupt?): {type(e).__name__}: {str(e)[:200]}") from None
+        raise ValueError(f"{path} is not a readable v2v checkpoint (truncated or corrupt?): "
+                         f"{type(e).__name__}: {str(e)[:200]}") from None
     if not isinstance(ck, dict) or ck.get('format') not in ok:
         what = ' or '.join(map(repr, ok))
-        raise ValueError(f"{path} is not a v2v checkpoint: expected format {what}, got {ck.get('format') if isinstance(ck, dict) else type(ck).__name__!r}")
-    if 'D_T' in ck and 'D_V' not in ck: ck['D_V'] = ck.pop('D_T')   # runs from before vid2vid's D_V got its paper name
+        raise ValueError(f"{path} is not a v2v checkpoint: expected format {what}, "
+                         f"got {ck.get('format') if isinstance(ck, dict) else type(ck).__name__!r}")
+    # runs from before vid2vid's D_V got its paper name
+    if 'D_T' in ck and 'D_V' not in ck: ck['D_V'] = ck.pop('D_T')
     missing = [k for k in ok[ck['format']] if k not in ck]
     if missing: raise ValueError(f"{path} lacks {missing}: not a complete v2v checkpoint")
     return ck
 
 def load_generator(path, device='cpu'):
-    "The generator of a checkpoint (with its first-frame generator as `.first_G` when it has one), in eval mode, and the run's TrainConfig."
+    "A checkpoint's generator in eval mode (any first-frame one as `.first_G`) and the run's TrainConfig."
     ck = load_checkpoint(path, device, generator_only=True)
     if ck['G_class'] not in GENERATORS: raise ValueError(f"{path}: unknown generator class {ck['G_class']!r}")
     G = GENERATORS[ck['G_class']](**ck['G_config'])
     load_state(G, ck['G'], path, 'G')
-    if ck.get('G1'):                                         # the first-frame generator: `generate` starts from labels with it
-        G.first_G = FrameGenerator(**ck['G1_config']); load_state(G.first_G, ck['G1'], path, 'G1')
+    # the first-frame generator: `generate` starts from labels with it
+    if ck.get('G1'):
+        G.first_G = FrameGenerator(**ck['G1_config'])
+        load_state(G.first_G, ck['G1'], path, 'G1')
     return G.to(device).eval(), TrainConfig.from_dict(ck['config'])
 
 def export_generator(src, # a training checkpoint
                      dst, # the generator-only file to write
                      half:bool=True, # store the weights as float16 (they load back as float32)
                      overwrite:bool=False):
-    "The generators of a checkpoint, with its config and history, in a small file for sharing: no discriminators, no optimizers."
+    "A checkpoint's generators, config and history in a small file to share: no discriminators or optimizers."
     src, dst = Path(src), Path(dst)
-    if dst.resolve() == src.resolve(): raise ValueError(f"{dst}: refusing to write the export over its own input checkpoint")
-    if dst.exists() and not overwrite: raise FileExistsError(f"{dst} exists: pass overwrite=True to replace it")
-    ck, cast = load_checkpoint(src), (lambda sd: {k: v.half() if half and v.is_floating_point() else v for k, v in sd.items()})
+    if dst.resolve() == src.resolve():
+        raise ValueError(f"{dst}: refusing to write the export over its own input checkpoint")
+    if dst.exists() and not overwrite:
+        raise FileExistsError(f"{dst} exists: pass overwrite=True to replace it")
+    ck, cast = load_checkpoint(src), (lambda sd: {k: v.half() if half and v.is_floating_point() else v
+                                                  for k, v in sd.items()})
     out = {k: ck[k] for k in GEN_KEYS if k != 'G'} | dict(format=GEN_FORMAT, G=cast(ck['G']))
     if ck.get('G1'): out.update(G1_config=ck['G1_config'], G1=cast(ck['G1']))
     return save_checkpoint(out, dst)
 
-PRETRAINED = Path(__file__).resolve().parent.parent / 'data' / 'pretrained' if '__file__' in globals() else Path('data/pretrained').resolve()
+PRETRAINED = (Path(__file__).resolve().parent.parent / 'data' / 'pretrained' if '__file__' in globals()
+              else Path('data/pretrained').resolve())
 
 def pretrained_path(name:str): # e.g. 'tiny-label-vid2vid' (.pt optional)
-    "The path of a checkpoint shipped in the repository's data/pretrained/; FileNotFoundError saying where to get it."
+    "The path of a checkpoint shipped in the repo's data/pretrained/; FileNotFoundError says where to get it."
     p = PRETRAINED / (name if name.endswith('.pt') else name + '.pt')
     if not p.is_file():
         have = sorted(q.stem for q in PRETRAINED.glob('*.pt')) if PRETRAINED.is_dir() else []
-        raise FileNotFoundError(f"no pretrained checkpoint {p}: the checkpoints ship in the v2v repository's data/pretrained/, not in "
-                                f"the pip package; clone the repository (or copy that folder) and pass the file's path. Here: {have or 'none'}")
+        raise FileNotFoundError(f"no pretrained checkpoint {p}: the checkpoints ship in the v2v repository's "
+                                f"data/pretrained/, not in the pip package; clone the repository (or copy "
+                                f"that folder) and pass the file's path. Here: {have or 'none'}")
     return p
 
 def load_state(module, sd, path, name):
     try: module.load_state_dict(sd)
     except (RuntimeError, ValueError, KeyError) as e:
-        raise ValueError(f"{path}: the {name} weights do not fit this model (was it made with another config?): {str(e)[:300]}") from None
+        raise ValueError(f"{path}: the {name} weights do not fit this model "
+                         f"(was it made with another config?): {str(e)[:300]}") from None

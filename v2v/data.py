@@ -15,8 +15,9 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 from fastcore.script import call_parse
-from .io import (check_memory, check_outputs, frames_to_numpy, write_png, write_flow_png, read_flow_png, write_video,
-                    frame_files, read_image, read_rgb_frames, read_video, video_length, video_size, image_size, IMAGE_EXTS, VIDEO_EXTS)
+from .io import (check_memory, check_outputs, frames_to_numpy, write_png, write_flow_png, read_flow_png,
+                    write_video, frame_files, read_image, read_rgb_frames, read_video, video_length,
+                    video_size, image_size, IMAGE_EXTS, VIDEO_EXTS)
 from .scenes import CLASSES, PALETTE, WALKER_JOINTS, WALKER_LIMBS, sample_scene, render_scene, pose_maps
 from .flow import to_gray_u8, video_flow, flow_to_rgb
 
@@ -26,7 +27,8 @@ def one_hot(cls:torch.Tensor, # class-index maps (..., H, W)
     "One-hot float maps (..., K, H, W) from class indices."
     if cls.dtype.is_floating_point: raise TypeError(f"class maps must be integer, got {cls.dtype}")
     if cls.numel() and (cls.min() < 0 or cls.max() >= n_classes):
-        raise ValueError(f"class ids must be in [0, {n_classes - 1}], got [{int(cls.min())}, {int(cls.max())}]")
+        raise ValueError(f"class ids must be in [0, {n_classes - 1}], "
+                         f"got [{int(cls.min())}, {int(cls.max())}]")
     return F.one_hot(cls.long(), n_classes).movedim(-1, -3).float()
 
 # %% ../nbs/03_data.ipynb #e86f731d
@@ -35,7 +37,8 @@ def label_to_rgb(label:torch.Tensor, # one-hot (..., K, H, W) or class indices (
     "Colour label maps for display: (..., 3, H, W) in [-1, 1]."
     cls = label.argmax(-3) if label.is_floating_point() else label.long()
     pal = PALETTE if palette is None else torch.as_tensor(palette, dtype=torch.uint8)
-    if cls.numel() and cls.max() >= len(pal): raise ValueError(f"class {int(cls.max())} has no palette colour ({len(pal)} colours)")
+    if cls.numel() and cls.max() >= len(pal):
+        raise ValueError(f"class {int(cls.max())} has no palette colour ({len(pal)} colours)")
     return pal.to(cls.device)[cls].movedim(-1, -3).float() / 127.5 - 1
 
 # %% ../nbs/03_data.ipynb #bcd49b43
@@ -57,18 +60,21 @@ class SyntheticScenes(Dataset):
                  n_frames:int=16, # frames per clip, T
                  size=64, # H, or (H, W)
                  seed:int=0, # clip i is drawn from the seed (seed, i)
-                 input:str='label', # 'label' (K=8 one-hot), 'sketch' (1 edge channel) or 'pose' (P=21 heat-maps)
+                 input:str='label', # 'label' (K=8 one-hot), 'sketch' (1 edge map) or 'pose' (P=21 heat-maps)
                  max_objects:int=5, # people and cars per clip, at most
                  camera_speed:float=0.25): # largest camera speed, street units per frame
         if input not in self.inputs: raise ValueError(f"input must be one of {self.inputs}, got {input!r}")
         h, w = (size, size) if isinstance(size, int) else tuple(size)
         if h < 8 or w < 8: raise ValueError(f"size must be at least 8x8, got {h}x{w}")
         if n_frames < 1: raise ValueError(f"n_frames must be >= 1, got {n_frames}")
-        check_memory(RENDER_BYTES * n_frames * h * w, f"rendering one clip of {n_frames} frames at {h}x{w}", 'use fewer frames or a smaller size')
-        self.n_videos, self.n_frames, self.size, self.seed, self.input = n_videos, n_frames, (h, w), seed, input
+        check_memory(RENDER_BYTES * n_frames * h * w, f"rendering one clip of {n_frames} frames at {h}x{w}",
+                     'use fewer frames or a smaller size')
+        (self.n_videos, self.n_frames, self.size,
+         self.seed, self.input) = n_videos, n_frames, (h, w), seed, input
         self.max_objects, self.camera_speed = max_objects, camera_speed
     @property
-    def channels(self): return dict(label=len(CLASSES), sketch=1, pose=len(WALKER_JOINTS) + len(WALKER_LIMBS))[self.input]
+    def channels(self):
+        return dict(label=len(CLASSES), sketch=1, pose=len(WALKER_JOINTS) + len(WALKER_LIMBS))[self.input]
     def __len__(self): return self.n_videos
     def scene(self, i):
         "The random parameters of clip i."
@@ -107,15 +113,18 @@ def clear_dataset(root):
 def write_dataset(ds, root, prefix:str='clip'):
     "Write every clip of a label-input `SyntheticScenes` to `root`; returns the root."
     from tqdm.auto import tqdm
-    if ds.input != 'label': raise ValueError(f"the on-disk format stores label input; got a {ds.input!r} data set")
-    root = Path(root); root.mkdir(parents=True, exist_ok=True)
+    if ds.input != 'label':
+        raise ValueError(f"the on-disk format stores label input; got a {ds.input!r} data set")
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
     (root / 'classes.txt').write_text('\n'.join(CLASSES) + '\n')
-    for i in tqdm(range(len(ds)), desc=f'writing {root}', leave=False): save_clip(ds[i], root, f'{prefix}{i:04d}')
+    for i in tqdm(range(len(ds)), desc=f'writing {root}', leave=False):
+        save_clip(ds[i], root, f'{prefix}{i:04d}')
     return root
 
 # %% ../nbs/03_data.ipynb #e01dadb6
 class VideoFolder(Dataset):
-    "Windows of `n_frames` from a folder of videos: dict(label|sketch, image, flow, valid), as SyntheticScenes."
+    "Windows of `n_frames` from a video folder: dict(label|sketch, image, flow, valid), as SyntheticScenes."
     def __init__(self, root, # folder with images/ (and labels/, flow/)
                  n_frames:int=8, # frames per item
                  input:str='label', # 'label' (needs labels/) or 'sketch' (edge maps of the frames)
@@ -124,17 +133,23 @@ class VideoFolder(Dataset):
                  size=None, # (H, W) to resize to, explicitly; default: keep the files' size
                  flow:str='auto', # 'auto' (files if present, else estimate), 'estimate', or 'none' (zeros)
                  flow_method:str='dis', # for estimated flow: 'dis' or 'farneback'
-                 check:bool=True): # check every file now (sizes from headers, counts, one pass over the label maps), not mid-training
-        self.root, self.n_frames, self.input, self.flow, self.flow_method = Path(root), n_frames, input, flow, flow_method
+                 check:bool=True): # check every file now, not mid-training (header sizes, counts, label ids)
+        (self.root, self.n_frames, self.input,
+         self.flow, self.flow_method) = Path(root), n_frames, input, flow, flow_method
         self.size = None if size is None else ((size, size) if isinstance(size, int) else tuple(size))
-        if input not in ('label', 'sketch'): raise ValueError(f"input must be 'label' or 'sketch', got {input!r}")
-        if flow not in ('auto', 'estimate', 'none'): raise ValueError(f"flow must be 'auto', 'estimate' or 'none', got {flow!r}")
+        if input not in ('label', 'sketch'):
+            raise ValueError(f"input must be 'label' or 'sketch', got {input!r}")
+        if flow not in ('auto', 'estimate', 'none'):
+            raise ValueError(f"flow must be 'auto', 'estimate' or 'none', got {flow!r}")
         img_root = self.root / 'images'
-        if not img_root.is_dir(): raise FileNotFoundError(f"{img_root}: missing; expected root/images/<video>/ frames or root/images/<video>.mp4")
+        if not img_root.is_dir():
+            raise FileNotFoundError(f"{img_root}: missing; "
+                                    f"expected root/images/<video>/ frames or root/images/<video>.mp4")
         if input == 'label':
             if n_classes is None:
                 cf = self.root / 'classes.txt'
-                if not cf.is_file(): raise FileNotFoundError(f"{cf}: missing; pass n_classes or write one class name per line")
+                if not cf.is_file():
+                    raise FileNotFoundError(f"{cf}: missing; pass n_classes or write one class name per line")
                 n_classes = len([l for l in cf.read_text().splitlines() if l.strip()])
         self.n_classes = n_classes
         if n_frames < 1: raise ValueError(f"n_frames must be >= 1, got {n_frames}")
@@ -148,7 +163,9 @@ class VideoFolder(Dataset):
         if not self.videos: raise ValueError(f"{img_root}: no frame folders or video files found")
         step = stride or n_frames
         self.index = [(v, s) for v, (_, n) in self.videos.items() for s in range(0, n - n_frames + 1, step)]
-        if not self.index: raise ValueError(f"{self.root}: no video has {n_frames} frames (the longest has {max(n for _, n in self.videos.values())})")
+        if not self.index:
+            raise ValueError(f"{self.root}: no video has {n_frames} frames "
+                             f"(the longest has {max(n for _, n in self.videos.values())})")
         if check: self.check()
 
     def _check_labels(self, p, src, n):
@@ -159,36 +176,49 @@ class VideoFolder(Dataset):
         if isinstance(src, list) and src:
             from PIL import Image
             with Image.open(src[0]) as a, Image.open(labels[0]) as b:
-                if a.size != b.size: raise ValueError(f"{labels[0]}: label size {b.size[::-1]} differs from frame {src[0]} size {a.size[::-1]}")
+                if a.size != b.size:
+                    raise ValueError(f"{labels[0]}: label size {b.size[::-1]} differs from frame {src[0]} "
+                                     f"size {a.size[::-1]}")
 
     def check(self):
-        "Every video's frames, label maps and flow files: one size per video, one file per frame, class ids below K."
+        "Every video's frames, label maps, flow files: one size per video, one file per frame, class ids < K."
         from tqdm.auto import tqdm
-        for name, (src, n) in tqdm(self.videos.items(), desc=f'checking {self.root}', leave=False, disable=len(self.videos) < 20):
+        for name, (src, n) in tqdm(self.videos.items(), desc=f'checking {self.root}', leave=False,
+                                   disable=len(self.videos) < 20):
             sizes = {image_size(f): f for f in src} if isinstance(src, list) else {video_size(src): src}
-            if len(sizes) > 1: raise ValueError(f"{self.root / 'images' / name}: frames of different sizes {sorted(sizes)}")
+            if len(sizes) > 1:
+                raise ValueError(f"{self.root / 'images' / name}: frames of different sizes {sorted(sizes)}")
             hw = next(iter(sizes))
             h, w = self.size or hw
-            check_memory(RENDER_BYTES * self.n_frames * h * w, f"a window of {self.n_frames} frames at {h}x{w}", 'use fewer frames or a smaller size')
+            check_memory(RENDER_BYTES * self.n_frames * h * w,
+                         f"a window of {self.n_frames} frames at {h}x{w}",
+                         'use fewer frames or a smaller size')
             fd = self.root / 'flow' / name
             if self.flow == 'auto' and fd.is_dir():
                 flows = frame_files(fd)
-                if len(flows) != n: raise ValueError(f"{fd}: {len(flows)} flow files for {n} frames: each frame needs its own (the first one's is all zeros)")
+                if len(flows) != n:
+                    raise ValueError(f"{fd}: {len(flows)} flow files for {n} frames: "
+                                     f"each frame needs its own (the first one's is all zeros)")
                 for f in flows:
-                    if image_size(f) != hw: raise ValueError(f"{f}: flow size {image_size(f)} differs from the frames' {hw}")
+                    if image_size(f) != hw:
+                        raise ValueError(f"{f}: flow size {image_size(f)} differs from the frames' {hw}")
             if self.input == 'label':
-                for f in frame_files(self.root / 'labels' / name): self._check_label(f, read_image(f, 'L'), hw)
+                for f in frame_files(self.root / 'labels' / name):
+                    self._check_label(f, read_image(f, 'L'), hw)
         return self
 
     def _check_label(self, f, a, hw): # a label map as read from file f, and its frames' (H, W)
-        if a.shape != tuple(hw): raise ValueError(f"{f}: label size {a.shape} differs from its frames' {tuple(hw)}")
-        if a.max() >= self.n_classes: raise ValueError(f"{f}: class id {a.max()} >= n_classes={self.n_classes}")
+        if a.shape != tuple(hw):
+            raise ValueError(f"{f}: label size {a.shape} differs from its frames' {tuple(hw)}")
+        if a.max() >= self.n_classes:
+            raise ValueError(f"{f}: class id {a.max()} >= n_classes={self.n_classes}")
 
     def __len__(self): return len(self.index)
 
     def _resize(self, x, mode):
         if self.size is None or tuple(x.shape[-2:]) == self.size: return x
-        return F.interpolate(x, size=self.size, mode=mode, **({} if mode == 'nearest' else dict(align_corners=False, antialias=True)))
+        return F.interpolate(x, size=self.size, mode=mode,
+                             **({} if mode == 'nearest' else dict(align_corners=False, antialias=True)))
 
     def _frames(self, name, start):
         src, _ = self.videos[name]
@@ -208,12 +238,16 @@ class VideoFolder(Dataset):
 
     def _flow(self, name, start, frames):
         fd = self.root / 'flow' / name
-        if self.flow == 'none': return torch.zeros(len(frames), 2, *frames.shape[-2:]), torch.zeros(len(frames), 1, *frames.shape[-2:])
+        if self.flow == 'none':
+            return (torch.zeros(len(frames), 2, *frames.shape[-2:]),
+                    torch.zeros(len(frames), 1, *frames.shape[-2:]))
         if self.flow == 'auto' and fd.is_dir():
             fl, va = zip(*[read_flow_png(f) for f in frame_files(fd)[start:start + self.n_frames]])
             fl, va = torch.stack(fl), torch.stack(va)
             fl[0], va[0] = 0, 0                       # the window's first frame has no predecessor
-            if fl.shape[-2:] != frames.shape[-2:]: raise ValueError(f"{fd}: flow size {tuple(fl.shape[-2:])} differs from the frames' {tuple(frames.shape[-2:])}")
+            if fl.shape[-2:] != frames.shape[-2:]:
+                raise ValueError(f"{fd}: flow size {tuple(fl.shape[-2:])} "
+                                 f"differs from the frames' {tuple(frames.shape[-2:])}")
             return fl, va
         return video_flow(frames, self.flow_method)
 
@@ -227,7 +261,8 @@ class VideoFolder(Dataset):
         if self.size is not None and tuple(frames.shape[-2:]) != self.size:
             sy, sx = self.size[0] / frames.shape[-2], self.size[1] / frames.shape[-1]
             item['image'] = self._resize(item['image'], 'bilinear').clamp(-1, 1)
-            item['flow'] = self._resize(item['flow'], 'bilinear') * torch.tensor([sx, sy])[None, :, None, None]
+            item['flow'] = (self._resize(item['flow'], 'bilinear')
+                            * torch.tensor([sx, sy])[None, :, None, None])
             item['valid'] = (self._resize(item['valid'], 'nearest') > 0.5).float()
             key = self.input
             item[key] = self._resize(item[key], 'nearest')
@@ -237,35 +272,42 @@ class VideoFolder(Dataset):
 def read_label_maps(folder, # a folder of label images, one per frame, in name order
                     n_classes:int, # K: ids must be below it
                     n_frames:int=None): # the first n_frames maps; default all
-    "Class-id maps (T, H, W) as int64, with a clear error for colour images, mixed sizes and ids >= n_classes."
+    "Class-id maps (T, H, W), int64, with a clear error for colour images, mixed sizes and ids >= n_classes."
     from PIL import Image
     folder = Path(folder)
     files = frame_files(folder)
-    if not files: raise FileNotFoundError(f"{folder}: no label maps in it (expected {', '.join(IMAGE_EXTS)} files)")
-    if n_frames and n_frames > len(files): raise ValueError(f"{folder} has {len(files)} label maps, --n_frames asks for {n_frames}")
+    if not files:
+        raise FileNotFoundError(f"{folder}: no label maps in it (expected {', '.join(IMAGE_EXTS)} files)")
+    if n_frames and n_frames > len(files):
+        raise ValueError(f"{folder} has {len(files)} label maps, --n_frames asks for {n_frames}")
     maps = []
     for f in files[:n_frames]:
         with Image.open(f) as im:
             if im.mode not in ('L', 'P'):
-                raise ValueError(f"{f}: label maps must be 8-bit class ids (grey or palette images), got mode {im.mode}")
+                raise ValueError(f"{f}: label maps must be 8-bit class ids (grey or palette images), "
+                                 f"got mode {im.mode}")
             a = np.asarray(im)
-        if maps and a.shape != maps[0].shape: raise ValueError(f"{f}: size {a.shape} differs from {files[0].name}'s {maps[0].shape}")
+        if maps and a.shape != maps[0].shape:
+            raise ValueError(f"{f}: size {a.shape} differs from {files[0].name}'s {maps[0].shape}")
         if a.max() >= n_classes:
-            raise ValueError(f"{f}: class id {a.max()}, but the generator was trained with {n_classes} classes (ids 0..{n_classes - 1})")
+            raise ValueError(f"{f}: class id {a.max()}, but the generator was trained with "
+                             f"{n_classes} classes (ids 0..{n_classes - 1})")
         maps.append(a)
     return torch.from_numpy(np.stack(maps)).long()
 
 def read_frames(folder, n_frames:int=None): # a folder of RGB images, one per frame, in name order
     "Frames (T, 3, H, W) in [-1, 1] from image files."
     files = frame_files(folder)[:n_frames]
-    if not files: raise FileNotFoundError(f"{folder}: no frames in it (expected {', '.join(IMAGE_EXTS)} files)")
+    if not files:
+        raise FileNotFoundError(f"{folder}: no frames in it (expected {', '.join(IMAGE_EXTS)} files)")
     return read_rgb_frames(files)
 
 # %% ../nbs/03_data.ipynb #5174fc5a
 def input_to_rgb(x:torch.Tensor, # input maps (T, C, H, W)
                  kind:str='label'): # 'label', 'sketch' or 'pose'
-    "Input maps for display: labels in the palette, sketches and poses white on black; (T, 3, H, W) in [-1, 1]."
-    return label_to_rgb(x) if kind == 'label' else (x.amax(1, keepdim=True).clamp(0, 1) * 2 - 1).expand(-1, 3, -1, -1)
+    "Input maps for display: labels in the palette, sketches/poses white on black; (T, 3, H, W) in [-1, 1]."
+    return (label_to_rgb(x) if kind == 'label'
+            else (x.amax(1, keepdim=True).clamp(0, 1) * 2 - 1).expand(-1, 3, -1, -1))
 
 def demo_panels(item:dict):
     "Frames (T, 3, H, 4W): image | input | flow | valid, side by side."
@@ -289,7 +331,8 @@ def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
         if n_videos < 1: raise ValueError(f"--n_videos must be >= 1, got {n_videos}")
         check_outputs({'OUT': out}, overwrite=overwrite)
         ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input)
-        if demo and Path(out).suffix.lower() not in ('.mp4', '.gif'): raise ValueError(f"{out}: --demo writes a video: give a .mp4 or .gif path")
+        if demo and Path(out).suffix.lower() not in ('.mp4', '.gif'):
+            raise ValueError(f"{out}: --demo writes a video: give a .mp4 or .gif path")
     except (ValueError, FileExistsError) as e: raise SystemExit(f'v2v_data: error: {e}') from None
     if demo:
         path = write_video(out, demo_panels(ds[0]), fps=8)

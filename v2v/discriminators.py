@@ -19,28 +19,32 @@ from .io import check_shape
 
 # %% ../nbs/06_discriminators.ipynb #5c07ed48
 class PatchDiscriminator(nn.Module):
-    "pix2pixHD's NLayerDiscriminator; forward returns every stage's output, the last being the (B, 1, h, w) logits."
+    "pix2pixHD's NLayerDiscriminator; forward returns every stage's output, the last the (B, 1, h, w) logits."
     def __init__(self, input_nc:int, ndf:int=64, n_layers_D:int=3, norm:str='instance', spectral:bool=False):
         super().__init__()
         blk = partial(ConvBlock, k=4, act='lrelu', spectral=spectral, reflect=False)
         chs = [input_nc] + [min(ndf * 2 ** i, 512) for i in range(n_layers_D + 1)]
         stages = [blk(chs[0], chs[1], stride=2, norm='none', edge=True)]   # reads the images: an EdgeConv
         stages += [blk(chs[i], chs[i + 1], stride=2, norm=norm) for i in range(1, n_layers_D)]
-        stages += [blk(chs[-2], chs[-1], stride=1, norm=norm), blk(chs[-1], 1, stride=1, norm='none', act='none')]
+        stages += [blk(chs[-2], chs[-1], stride=1, norm=norm),
+                   blk(chs[-1], 1, stride=1, norm='none', act='none')]
         self.stages = nn.ModuleList(stages)
     def forward(self, x):
         feats = []
-        for s in self.stages: x = s(x); feats.append(x)
+        for s in self.stages:
+            x = s(x)
+            feats.append(x)
         return feats
 
 # %% ../nbs/06_discriminators.ipynb #b9420c35
 def _check_size(x, min_size, who):
     "Raise unless the frames are at least `min_size` pixels on each side."
-    if min(x.shape[-2:]) < min_size: raise ValueError(f"{who} needs H, W >= {min_size}, got {tuple(x.shape[-2:])}")
+    if min(x.shape[-2:]) < min_size:
+        raise ValueError(f"{who} needs H, W >= {min_size}, got {tuple(x.shape[-2:])}")
 
 # %% ../nbs/06_discriminators.ipynb #7d663f47
 class MultiScaleDiscriminator(nn.Module):
-    "`num_D` PatchGANs on the input at full, 1/2, 1/4... resolution; forward -> [[features..., logits] per scale]."
+    "`num_D` PatchGANs on the input at full, 1/2, 1/4... size; forward -> [[features..., logits] per scale]."
     def __init__(self, input_nc:int, # channels of the conditioned input, e.g. K + 3
                  ndf:int=64, # channels of the first conv
                  n_layers_D:int=3, # stride-2 convs per PatchGAN
@@ -48,14 +52,18 @@ class MultiScaleDiscriminator(nn.Module):
                  norm:str='instance', spectral:bool=False,
                  get_features:bool=True): # return every stage (for feature matching), else the logits only
         super().__init__()
-        if num_D < 1 or n_layers_D < 1: raise ValueError(f"num_D and n_layers_D must be >= 1, got {num_D}, {n_layers_D}")
-        self.input_nc, self.num_D, self.n_layers_D, self.get_features = input_nc, num_D, n_layers_D, get_features
-        self.scales = nn.ModuleList([PatchDiscriminator(input_nc, ndf, n_layers_D, norm, spectral) for _ in range(num_D)])
+        if num_D < 1 or n_layers_D < 1:
+            raise ValueError(f"num_D and n_layers_D must be >= 1, got {num_D}, {n_layers_D}")
+        (self.input_nc, self.num_D,
+         self.n_layers_D, self.get_features) = input_nc, num_D, n_layers_D, get_features
+        self.scales = nn.ModuleList([PatchDiscriminator(input_nc, ndf, n_layers_D, norm, spectral)
+                                     for _ in range(num_D)])
         self.down = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)
     @property
     def min_size(self): return 2 ** (self.n_layers_D + self.num_D - 1)
     def forward(self, x:torch.Tensor): # (B, input_nc, H, W)
-        check_shape(x, f'B {self.input_nc} H W', type(self).__name__ + ' input'); _check_size(x, self.min_size, type(self).__name__)
+        check_shape(x, f'B {self.input_nc} H W', type(self).__name__ + ' input')
+        _check_size(x, self.min_size, type(self).__name__)
         out = []
         for i, d in enumerate(self.scales):
             if i: x = self.down(x)
@@ -70,9 +78,11 @@ def window_indices(T:int, # frames in the clip
                    start:int=None): # first picked frame; default: the window ends at frame T-1
     "Frame indices start, start+stride, ... (n_frames_D of them)."
     span = (n_frames_D - 1) * stride + 1
-    if span > T: raise ValueError(f"{n_frames_D} frames at stride {stride} span {span} frames, but the clip has T={T}")
+    if span > T:
+        raise ValueError(f"{n_frames_D} frames at stride {stride} span {span} frames, but the clip has T={T}")
     start = T - span if start is None else start
-    if not 0 <= start <= T - span: raise ValueError(f"start must be in [0, {T - span}] for T={T}, got {start}")
+    if not 0 <= start <= T - span:
+        raise ValueError(f"start must be in [0, {T - span}] for T={T}, got {start}")
     return list(range(start, start + span, stride))
 
 # %% ../nbs/06_discriminators.ipynb #3f3e87e9
@@ -88,7 +98,8 @@ def compose_flow(flow:torch.Tensor, # backward flows (B, T, 2, H, W), flow[:, t]
                  stride:int): # how many frames back it goes
     "Backward flow from frame t to frame t-stride, (B, 2, H, W), composed from flow[t-stride+1..t]."
     check_shape(flow, 'B T 2 H W', 'flow')
-    if not (1 <= stride <= t < flow.shape[1]): raise ValueError(f"need 1 <= stride <= t < T={flow.shape[1]}, got t={t}, stride={stride}")
+    if not (1 <= stride <= t < flow.shape[1]):
+        raise ValueError(f"need 1 <= stride <= t < T={flow.shape[1]}, got t={t}, stride={stride}")
     g = flow[:, t]
     for j in range(1, stride): g = g + warp(flow[:, t - j], g)
     return g
@@ -108,42 +119,51 @@ def _check_windows(windows): # a value for `windows`
     if windows not in WINDOWS: raise ValueError(f"windows must be 'last' or 'all', got {windows!r}")
 
 def window_starts(T:int, n_frames_D:int, stride:int, # as in `window_indices`
-                  windows:str='last'): # 'last': the window ending at frame T-1; 'all': also every n_frames_D-th earlier end (official)
+                  windows:str='last'): # 'last': the window ending at T-1; 'all': every n_frames_D-th end too
     "First frames of the windows a temporal scale scores, latest first."
     _check_windows(windows)
     span = (n_frames_D - 1) * stride + 1
-    if span > T: raise ValueError(f"{n_frames_D} frames at stride {stride} span {span} frames, but the clip has T={T}")
+    if span > T:
+        raise ValueError(f"{n_frames_D} frames at stride {stride} span {span} frames, but the clip has T={T}")
     return [T - span] if windows == 'last' else list(range(T - span, -1, -n_frames_D))
 
 class TemporalDiscriminator(nn.Module):
-    "vid2vid's D_V: per temporal scale s, n_frames_D frames at stride n_frames_D**s (plus their flows) into a MultiScaleDiscriminator."
+    """vid2vid's D_V: per temporal scale s, n_frames_D frames at stride n_frames_D**s (plus their flows)
+    into a MultiScaleDiscriminator."""
     def __init__(self, n_frames_D:int=3, # frames per window, K
                  n_scales_temporal:int=2, # frame rates: strides 1, n_frames_D, n_frames_D**2...
                  ndf:int=64, n_layers_D:int=3, num_D:int=2, norm:str='instance', spectral:bool=False,
                  get_features:bool=True,
-                 use_flow:bool=True, # condition on the real flows; False: frames only (the paper's "no conditional video D")
+                 use_flow:bool=True, # condition on real flows; False: frames only ("no conditional video D")
                  windows:str='last'): # 'last' or 'all', see `window_starts`
         super().__init__()
-        if n_frames_D < 2 or n_scales_temporal < 1: raise ValueError(f"need n_frames_D >= 2 and n_scales_temporal >= 1, got {n_frames_D}, {n_scales_temporal}")
+        if n_frames_D < 2 or n_scales_temporal < 1:
+            raise ValueError("need n_frames_D >= 2 and n_scales_temporal >= 1, "
+                             f"got {n_frames_D}, {n_scales_temporal}")
         _check_windows(windows)
         self.n_frames_D, self.use_flow, self.windows = n_frames_D, use_flow, windows
         self.input_nc = 3 * n_frames_D + 2 * (n_frames_D - 1) * use_flow
-        self.scales = nn.ModuleList([MultiScaleDiscriminator(self.input_nc, ndf, n_layers_D, num_D, norm, spectral, get_features)
+        self.scales = nn.ModuleList([MultiScaleDiscriminator(self.input_nc, ndf, n_layers_D, num_D,
+                                                             norm, spectral, get_features)
                                      for _ in range(n_scales_temporal)])
     def strides(self, T:int): # clip length
         "The strides of the temporal scales whose window fits in T frames."
-        return [self.n_frames_D ** s for s in range(len(self.scales)) if (self.n_frames_D - 1) * self.n_frames_D ** s < T]
+        return [self.n_frames_D ** s for s in range(len(self.scales))
+                if (self.n_frames_D - 1) * self.n_frames_D ** s < T]
     def window(self, clip, flow, st, start): # one window's input (B, input_nc, H, W)
         x = [temporal_windows(clip, self.n_frames_D, st, start).flatten(1, 2)]
         if self.use_flow: x.append(window_flows(flow, self.n_frames_D, st, start).flatten(1, 2))
         return torch.cat(x, 1)
     def stack(self, clip:torch.Tensor, # (B, T, 3, H, W)
               flow:torch.Tensor=None): # backward flows (B, T, 2, H, W); only when use_flow
-        "Each fitting scale's input (B * windows, input_nc, H, W), clip-major: picked frames, then their flows."
+        "Each fitting scale's input (B * windows, input_nc, H, W), clip-major: picked frames, then flows."
         d = check_shape(clip, 'B T 3 H W', 'clip')
         if self.use_flow: check_shape(flow, 'B T 2 H W', 'flow', d)
-        if clip.shape[1] < self.n_frames_D: raise ValueError(f"the clip needs at least n_frames_D={self.n_frames_D} frames, got T={clip.shape[1]}")
-        return [torch.stack([self.window(clip, flow, st, s0) for s0 in window_starts(d['T'], self.n_frames_D, st, self.windows)], 1).flatten(0, 1)
+        if clip.shape[1] < self.n_frames_D:
+            raise ValueError(f"the clip needs at least n_frames_D={self.n_frames_D} frames, "
+                             f"got T={clip.shape[1]}")
+        return [torch.stack([self.window(clip, flow, st, s0) for s0 in
+                             window_starts(d['T'], self.n_frames_D, st, self.windows)], 1).flatten(0, 1)
                 for st in self.strides(d['T'])]
     def forward(self, clip:torch.Tensor, flow:torch.Tensor=None):
         "A list over the fitting temporal scales of MultiScaleDiscriminator outputs."
@@ -151,13 +171,15 @@ class TemporalDiscriminator(nn.Module):
 
 # %% ../nbs/06_discriminators.ipynb #f8251ab1
 class DBlock(nn.Module):
-    "BigGAN discriminator block: [relu]-conv3-relu-conv3-avgpool, plus a 1x1-conv avgpool shortcut; 2-D or 3-D (B, C, T, H, W)."
+    """BigGAN discriminator block: [relu]-conv3-relu-conv3-avgpool, plus a 1x1-conv avgpool shortcut;
+    2-D or 3-D (B, C, T, H, W)."""
     def __init__(self, cin:int, cout:int, video:bool=False, # 3-D convs, pooling H, W only
                  preact:bool=True, # ReLU on the input (False for the first block)
                  spectral:bool=True):
         super().__init__()
         Conv = nn.Conv3d if video else nn.Conv2d
-        self.c1, self.c2 = sn(Conv(cin, cout, 3, padding=1), spectral), sn(Conv(cout, cout, 3, padding=1), spectral)
+        self.c1, self.c2 = (sn(Conv(cin, cout, 3, padding=1), spectral),
+                            sn(Conv(cout, cout, 3, padding=1), spectral))
         self.skip = sn(Conv(cin, cout, 1), spectral)
         self.pool, self.preact = nn.AvgPool3d((1, 2, 2)) if video else nn.AvgPool2d(2), preact
     def forward(self, x):
@@ -169,13 +191,15 @@ def sample_frames(B:int, T:int, # batch size, clip length
                   k:int, # distinct frames per clip
                   generator:torch.Generator=None): # CPU generator, for reproducible draws
     "k distinct frame indices per clip, sorted: (B, k) long."
-    if not 1 <= k <= T: raise ValueError(f"cannot sample k={k} distinct frames from a clip of T={T} frames (need 1 <= k <= T)")
+    if not 1 <= k <= T:
+        raise ValueError(f"cannot sample k={k} distinct frames from a clip of T={T} frames "
+                         "(need 1 <= k <= T)")
     return torch.rand(B, T, generator=generator).argsort(1)[:, :k].sort(1).values
 
 # %% ../nbs/06_discriminators.ipynb #c0ed001b
-def _dual_branch(ch, n_blocks, n_video, attention, spectral):
+def _dual_branch(ch, n_blocks, n_video, attention, spectral, in_ch=3):
     "(3-D blocks, 2-D blocks, out channels) of one DVD-GAN branch; separable attention after the first block."
-    chs, blocks = [3] + [ch * 2 ** i for i in range(n_blocks)], ([], [])
+    chs, blocks = [in_ch] + [ch * 2 ** i for i in range(n_blocks)], ([], [])
     for i in range(n_blocks):
         video = i < n_video
         blocks[not video].append(DBlock(chs[i], chs[i + 1], video, preact=i > 0, spectral=spectral))
@@ -184,17 +208,22 @@ def _dual_branch(ch, n_blocks, n_video, attention, spectral):
 
 # %% ../nbs/06_discriminators.ipynb #296b3d2b
 class DualVideoDiscriminator(nn.Module):
-    "DVD-GAN: the spatial D on k random full-resolution frames (scores summed), the temporal D on the 2x2-pooled clip (3-D blocks first)."
+    """DVD-GAN: the spatial D on k random full-resolution frames (scores summed), the temporal D on the
+    2x2-pooled clip (3-D blocks first)."""
     def __init__(self, k:int=8, # frames sampled for the spatial discriminator
                  ch:int=32, # channels of the first block (doubling per block)
-                 spectral:bool=True, attention:bool=True, # spectral norm everywhere; separable attention after block 1
+                 spectral:bool=True, # spectral norm on every layer
+                 attention:bool=True, # separable attention after block 1
                  n_blocks:int=4, # downsampling blocks per branch
-                 n_3d:int=2): # how many of the temporal D's first blocks are 3-D
+                 n_3d:int=2, # how many of the temporal D's first blocks are 3-D
+                 cond_ch:int=0): # channels of input maps stacked on every frame; 0: unconditional (DVD-GAN's)
         super().__init__()
-        if not 1 <= n_3d <= n_blocks: raise ValueError(f"need 1 <= n_3d <= n_blocks={n_blocks}, got n_3d={n_3d}")
-        self.k, self.n_blocks = k, n_blocks
-        _, self.spatial, c = _dual_branch(ch, n_blocks, 0, attention, spectral)
-        self.temporal_3d, self.temporal_2d, _ = _dual_branch(ch, n_blocks, n_3d, attention, spectral)
+        if not 1 <= n_3d <= n_blocks:
+            raise ValueError(f"need 1 <= n_3d <= n_blocks={n_blocks}, got n_3d={n_3d}")
+        self.k, self.n_blocks, self.cond_ch = k, n_blocks, cond_ch
+        _, self.spatial, c = _dual_branch(ch, n_blocks, 0, attention, spectral, 3 + cond_ch)
+        self.temporal_3d, self.temporal_2d, _ = _dual_branch(ch, n_blocks, n_3d, attention, spectral,
+                                                             3 + cond_ch)
         self.spatial_head, self.temporal_head = sn(nn.Linear(c, 1), spectral), sn(nn.Linear(c, 1), spectral)
     @property
     def multiple(self): return 2 ** (self.n_blocks + 1)
@@ -203,13 +232,21 @@ class DualVideoDiscriminator(nn.Module):
 # %% ../nbs/06_discriminators.ipynb #56fcd5ef
 @patch
 def forward(self:DualVideoDiscriminator, clip:torch.Tensor, # (B, T, 3, H, W), H and W multiples of `multiple`
-                  generator:torch.Generator=None): # for the frame draw
-    "dict(spatial=(B,) summed spatial scores, temporal=(B,) summed temporal scores, frames=(B, k) indices the spatial branch saw)."
-    check_shape(clip, 'B T 3 H W', 'clip')
+            cond:torch.Tensor=None, # input maps (B, T, cond_ch, H, W) when cond_ch > 0
+            generator:torch.Generator=None): # for the frame draw
+    """dict(spatial=(B,) summed spatial scores, temporal=(B,) summed temporal scores,
+    frames=(B, k) indices the spatial branch saw)."""
+    d = check_shape(clip, 'B T 3 H W', 'clip')
+    if self.cond_ch:
+        check_shape(cond, f'B T {self.cond_ch} H W', 'cond', d)
+        clip = torch.cat([clip, cond.to(clip.dtype)], 2)
+    elif cond is not None:
+        raise ValueError("cond given to an unconditional DualVideoDiscriminator (cond_ch=0)")
     B, T, _, H, W = clip.shape
-    if H % self.multiple or W % self.multiple: raise ValueError(f"H and W must be multiples of {self.multiple}, got {H}x{W}")
+    if H % self.multiple or W % self.multiple:
+        raise ValueError(f"H and W must be multiples of {self.multiple}, got {H}x{W}")
     idx = sample_frames(B, T, self.k, generator).to(clip.device)
-    frames = clip[torch.arange(B, device=clip.device)[:, None], idx].flatten(0, 1)          # (B*k, 3, H, W)
+    frames = clip[torch.arange(B, device=clip.device)[:, None], idx].flatten(0, 1)   # (B*k, 3+cond_ch, H, W)
     spatial = self._score(self.spatial_head, self.spatial(frames)).view(B, self.k).sum(1)
     h = self.temporal_3d(F.avg_pool3d(clip.transpose(1, 2), (1, 2, 2)))                   # (B, C, T, h, w)
     h = self.temporal_2d(h.transpose(1, 2).flatten(0, 1))                                  # (B*T, C', h', w')

@@ -27,13 +27,15 @@ from .metrics import psnr
 def check_ids(x, # class-id maps (..., H, W), an integer tensor
               name:str, # its name in error messages
               n_classes:int): # K: ids must lie in [0, K)
-    "Raise a TypeError unless `x` is an integer tensor (..., H, W), a ValueError for empty maps or ids outside [0, K); return `x`."
-    if not torch.is_tensor(x) or x.is_floating_point() or x.is_complex() or x.dtype == torch.bool or x.ndim < 2:
+    "`x`, checked: TypeError unless an integer tensor (..., H, W), ValueError if empty or ids outside [0, K)."
+    if (not torch.is_tensor(x) or x.is_floating_point() or x.is_complex() or x.dtype == torch.bool
+            or x.ndim < 2):
         got = f"{x.dtype} of shape {tuple(x.shape)}" if torch.is_tensor(x) else type(x).__name__
         raise TypeError(f"{name} must be an integer tensor of class ids (..., H, W), got {got}")
     if x.shape[-1] * x.shape[-2] == 0: raise ValueError(f"{name} must have H, W > 0, got {tuple(x.shape)}")
     if x.numel() and (x.min() < 0 or x.max() >= n_classes):
-        raise ValueError(f"{name}: class ids must be in [0, {n_classes - 1}], got [{int(x.min())}, {int(x.max())}]")
+        raise ValueError(f"{name}: class ids must be in [0, {n_classes - 1}], "
+                         f"got [{int(x.min())}, {int(x.max())}]")
     return x
 
 # %% ../nbs/13_fidelity.ipynb #6eb673ea
@@ -41,9 +43,11 @@ def confusion(pred_ids, # predicted class ids (..., H, W), integer
               label_ids, # true class ids, the same shape
               n_classes:int): # K
     "Confusion counts (..., K, K) of each map: entry [i, j] counts the pixels of true class i predicted as j."
-    check_ids(pred_ids, 'pred_ids', n_classes); check_ids(label_ids, 'label_ids', n_classes)
+    check_ids(pred_ids, 'pred_ids', n_classes)
+    check_ids(label_ids, 'label_ids', n_classes)
     if pred_ids.shape != label_ids.shape:
-        raise ValueError(f"pred_ids and label_ids must have the same shape, got {tuple(pred_ids.shape)} and {tuple(label_ids.shape)}")
+        raise ValueError(f"pred_ids and label_ids must have the same shape, "
+                         f"got {tuple(pred_ids.shape)} and {tuple(label_ids.shape)}")
     K, lead = n_classes, pred_ids.shape[:-2]
     p = pred_ids.reshape(-1, pred_ids.shape[-2] * pred_ids.shape[-1]).long()
     l = label_ids.reshape(p.shape).long().to(p.device)
@@ -64,19 +68,21 @@ def miou(pred_ids, # predicted class ids (..., H, W), integer
 def conv_block(ci:int, # input channels
                co:int): # output channels
     "Two 3x3 convolutions, each with batch norm and ReLU: one stage of the U-Net."
-    return nn.Sequential(nn.Conv2d(ci, co, 3, padding=1, bias=False), nn.BatchNorm2d(co), nn.ReLU(inplace=True),
-                         nn.Conv2d(co, co, 3, padding=1, bias=False), nn.BatchNorm2d(co), nn.ReLU(inplace=True))
+    return nn.Sequential(nn.Conv2d(ci, co, 3, padding=1, bias=False), nn.BatchNorm2d(co),
+                         nn.ReLU(inplace=True), nn.Conv2d(co, co, 3, padding=1, bias=False),
+                         nn.BatchNorm2d(co), nn.ReLU(inplace=True))
 
 # %% ../nbs/13_fidelity.ipynb #f2f15a8c
 class Segmenter(nn.Module):
-    "A small U-Net: frames (B, 3, H, W) in [-1, 1] -> class logits (B, K, H, W); H and W multiples of `stride`."
+    "A small U-Net: frames (B, 3, H, W) in [-1, 1] -> class logits (B, K, H, W); H, W multiples of `stride`."
     def __init__(self, n_classes:int=len(CLASSES), # K
                  width:int=16, # channels of the full-resolution stage
                  n_down:int=3, # 2x poolings: the stride is 2**n_down
                  max_mult:int=2): # stage i has width * min(2**i, max_mult) channels
         super().__init__()
         self.config = dict(n_classes=n_classes, width=width, n_down=n_down, max_mult=max_mult)
-        self.meta = {}                       # how it was trained (filled in by `train_segmenter`, kept by `save_segmenter`)
+        # how it was trained (filled in by `train_segmenter`, kept by `save_segmenter`)
+        self.meta = {}
         ws = [width * min(2 ** i, max_mult) for i in range(n_down + 1)]
         self.enc = nn.ModuleList(conv_block(3 if i == 0 else ws[i - 1], ws[i]) for i in range(n_down + 1))
         self.dec = nn.ModuleList(conv_block(ws[i + 1] + ws[i], ws[i]) for i in reversed(range(n_down)))
@@ -89,14 +95,18 @@ class Segmenter(nn.Module):
         "Raise a ValueError unless `x` is frames (B, 3, H, W) with H and W multiples of the stride."
         check_shape(x, 'B 3 H W', 'frames', float=False)
         h, w, s = *x.shape[-2:], self.stride
-        if h % s or w % s: raise ValueError(f"frames must have H and W divisible by the segmenter's stride {s}, got {h}x{w}")
+        if h % s or w % s:
+            raise ValueError(f"frames must have H and W divisible by the segmenter's stride {s}, "
+                             f"got {h}x{w}")
     def forward(self, x): # frames (B, 3, H, W) in [-1, 1]
         self.check(x)
         skips = []
         for i, stage in enumerate(self.enc):
-            x = stage(x if i == 0 else F.max_pool2d(x, 2)); skips.append(x)
+            x = stage(x if i == 0 else F.max_pool2d(x, 2))
+            skips.append(x)
         for stage, s in zip(self.dec, reversed(skips[:-1])):
-            x = stage(torch.cat([F.interpolate(x, size=s.shape[-2:], mode='bilinear', align_corners=False), s], 1))
+            x = stage(torch.cat([F.interpolate(x, size=s.shape[-2:], mode='bilinear', align_corners=False),
+                                 s], 1))
         return self.head(x)
 
 # %% ../nbs/13_fidelity.ipynb #6f4677b0
@@ -109,13 +119,15 @@ def predict(self:Segmenter, frames, # (B, 3, H, W) float in [-1, 1] or uint8
     dev, was = next(self.parameters()).device, self.training
     self.eval()
     try:
-        out = [self(b.to(dev).float() / 127.5 - 1 if b.dtype == torch.uint8 else b.to(dev).float()).argmax(1).cpu()
+        out = [self(b.to(dev).float() / 127.5 - 1 if b.dtype == torch.uint8
+                    else b.to(dev).float()).argmax(1).cpu()
                for b in frames.split(batch_size)]
     finally: self.train(was)
     return torch.cat(out) if out else torch.zeros(0, *frames.shape[-2:], dtype=torch.long)
 
 # %% ../nbs/13_fidelity.ipynb #76f62e87
-SEGMENTER_SEED = 20_000    # the segmenter's training clips: not the generators' (0) nor the held-out ones (HELD_OUT_SEED)
+# the segmenter's training clips: not the generators' (0) nor the held-out ones (HELD_OUT_SEED)
+SEGMENTER_SEED = 20_000
 
 # %% ../nbs/13_fidelity.ipynb #aef89dc6
 def frame_pool(n_videos:int, # clips to render
@@ -123,21 +135,25 @@ def frame_pool(n_videos:int, # clips to render
                size=(64, 64), # (H, W)
                seed:int=SEGMENTER_SEED, # SyntheticScenes seed
                progress:bool=True): # a progress bar while rendering
-    "Every frame of `n_videos` synthetic clips and its class ids: frames (M, 3, H, W) in [-1, 1], ids (M, H, W) uint8."
+    "Every frame of `n_videos` synthetic clips and its class ids: (M, 3, H, W) in [-1, 1], (M, H, W) uint8."
     ds = SyntheticScenes(n_videos, n_frames, size, seed)
     items = [ds[i] for i in tqdm(range(len(ds)), desc='rendering', leave=False, disable=not progress)]
-    return torch.cat([it['image'] for it in items]), torch.cat([it['label'].argmax(1).to(torch.uint8) for it in items])
+    return (torch.cat([it['image'] for it in items]),
+            torch.cat([it['label'].argmax(1).to(torch.uint8) for it in items]))
 
 # %% ../nbs/13_fidelity.ipynb #542de22b
 def gaussian_blur(x:torch.Tensor, # images (B, C, H, W)
-                  sigma): # standard deviation in pixels: a number or one per image (B,); below 0.2 leaves the image as it is
+                  sigma): # standard deviation in pixels, a number or one per image (B,); below 0.2: no blur
     "Separable Gaussian blur of each image with its own sigma, edges replicated."
     sig = torch.as_tensor(sigma, dtype=torch.float32).expand(len(x)).tolist()
     out = []
     for xi, s in zip(x, sig):
-        if s < 0.2: out.append(xi); continue
+        if s < 0.2:
+            out.append(xi)
+            continue
         r = max(1, math.ceil(2.5 * s))
-        k = torch.exp(-torch.arange(-r, r + 1., device=x.device) ** 2 / (2 * s * s)); k = (k / k.sum()).to(x.dtype)
+        k = torch.exp(-torch.arange(-r, r + 1., device=x.device) ** 2 / (2 * s * s))
+        k = (k / k.sum()).to(x.dtype)
         y = F.conv2d(F.pad(xi[:, None], (r, r, 0, 0), mode='replicate'), k.view(1, 1, 1, -1))
         y = F.conv2d(F.pad(y, (0, 0, r, r), mode='replicate'), k.view(1, 1, -1, 1))
         out.append(y[:, 0])
@@ -160,7 +176,8 @@ def augment(frames:torch.Tensor, # (B, 3, H, W) in [-1, 1]
     grey = u.mean(1, keepdim=True)
     u = grey + (u - grey) * U(0.6, 1.3, 1, 1, 1)                              # saturation
     m = u.mean((1, 2, 3), keepdim=True)
-    u = (m + (u - m) * U(0.7, 1.3, 1, 1, 1) + U(-0.12, 0.12, 1, 1, 1)) * U(0.9, 1.1, 3, 1, 1)   # contrast, brightness, white balance
+    # contrast, brightness, white balance
+    u = (m + (u - m) * U(0.7, 1.3, 1, 1, 1) + U(-0.12, 0.12, 1, 1, 1)) * U(0.9, 1.1, 3, 1, 1)
     x = gaussian_blur(u * 2 - 1, torch.where(half(), U(0.3, blur), 0.).cpu())
     std = torch.where(half(), U(0., noise), 0.)
     x = x + std[:, None, None, None] * torch.randn(x.shape, generator=generator).to(dev)
@@ -178,7 +195,7 @@ def train_segmenter(n_videos:int=256, # training clips
                     blur:float=1.5, noise:float=0.08, # augmentation strengths (see `augment`)
                     device=None, # default: CUDA when available
                     progress:bool=True): # a tqdm progress bar
-    "A `Segmenter` trained on augmented real synthetic frames; `seg.meta` records the settings, losses and seconds."
+    "A `Segmenter` trained on augmented real synthetic frames; `seg.meta` records settings, losses, seconds."
     dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     size = (size, size) if isinstance(size, int) else tuple(size)
     t0 = time.perf_counter()
@@ -194,12 +211,15 @@ def train_segmenter(n_videos:int=256, # training clips
         i = torch.randint(len(pool), (batch_size,), generator=g)
         x, y = augment(pool[i].to(dev), pool_ids[i].to(dev).long(), g, blur, noise)
         loss = F.cross_entropy(seg(x), y)
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
         losses.append(loss.item())
         if step % 20 == 0: bar.set_postfix(loss=f'{sum(losses[-20:]) / len(losses[-20:]):.3f}')
-    seg.meta = dict(seed=seed, n_videos=n_videos, n_frames=n_frames, size=list(size), steps=steps, batch_size=batch_size,
-                    lr=lr, blur=blur, noise=noise, loss=losses, seconds=time.perf_counter() - t0, device=str(dev),
-                    torch=str(torch.__version__))
+    seg.meta = dict(seed=seed, n_videos=n_videos, n_frames=n_frames, size=list(size), steps=steps,
+                    batch_size=batch_size, lr=lr, blur=blur, noise=noise, loss=losses,
+                    seconds=time.perf_counter() - t0, device=str(dev), torch=str(torch.__version__))
     return seg.eval()
 
 # %% ../nbs/13_fidelity.ipynb #9e51b594
@@ -216,8 +236,9 @@ def segmenter_path(path=None): # an explicit file; default: $V2V_SEGMENTER_WEIGH
     return default_weights(), 'the repository default'
 
 def make_command(path): # where the file should go
-    "The shell command that trains the shipped segmenter (about 3 minutes on a 2-core CPU) and writes it to `path`."
-    return f"python -c \"from v2v.fidelity import train_segmenter, save_segmenter; save_segmenter(train_segmenter(), '{path}')\""
+    "The shell command that trains the shipped segmenter (~3 min on a 2-core CPU) and writes it to `path`."
+    return (f"python -c \"from v2v.fidelity import train_segmenter, save_segmenter; "
+            f"save_segmenter(train_segmenter(), '{path}')\"")
 
 # %% ../nbs/13_fidelity.ipynb #913d794c
 def save_segmenter(seg:Segmenter, # the network (its `config` and `meta` are saved with it)
@@ -235,15 +256,20 @@ def load_segmenter(path=None, # default: $V2V_SEGMENTER_WEIGHTS, else `default_w
                    device=None): # default: CUDA when available
     "The segmenter saved at `path`, float32, in eval mode on `device`."
     p, src = segmenter_path(path)
-    how = f"Make it with\n    {make_command(p)}\nor run the slow cells of nbs/13_fidelity.ipynb; or pass another path, or set ${WEIGHTS_ENV}."
+    how = (f"Make it with\n    {make_command(p)}\nor run the slow cells of nbs/13_fidelity.ipynb; "
+           f"or pass another path, or set ${WEIGHTS_ENV}.")
     if not p.is_file(): raise FileNotFoundError(f"segmenter weights not found at {p} ({src}). {how}")
     try:
         ck = torch.load(p, map_location='cpu', weights_only=True)
-        if not isinstance(ck, dict) or ck.get('format') != 'v2v-segmenter': raise ValueError('no v2v-segmenter record in it')
+        if not isinstance(ck, dict) or ck.get('format') != 'v2v-segmenter':
+            raise ValueError('no v2v-segmenter record in it')
         seg = Segmenter(**ck['config'])
-        seg.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck['state_dict'].items()})
-    except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError, TypeError, ValueError, AttributeError, zipfile.BadZipFile) as e:
-        raise ValueError(f"{p}: not a readable v2v segmenter checkpoint ({type(e).__name__}: {e}). {how}") from None
+        seg.load_state_dict({k: v.float() if v.is_floating_point() else v
+                             for k, v in ck['state_dict'].items()})
+    except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError, TypeError, ValueError, AttributeError,
+            zipfile.BadZipFile) as e:
+        raise ValueError(f"{p}: not a readable v2v segmenter checkpoint ({type(e).__name__}: {e}). "
+                         f"{how}") from None
     seg.meta = ck.get('meta', {})
     return seg.eval().to(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
 
@@ -253,7 +279,9 @@ def default_segmenter():
     "`load_segmenter()` of the default file, loaded once (again when the file changes)."
     p = segmenter_path()[0]
     key = (str(p), p.stat().st_mtime_ns if p.is_file() else None)
-    if key not in _default: _default.clear(); _default[key] = load_segmenter()
+    if key not in _default:
+        _default.clear()
+        _default[key] = load_segmenter()
     return _default[key]
 
 # %% ../nbs/13_fidelity.ipynb #c4c757b8
@@ -267,7 +295,8 @@ def label_fidelity(frames, # (N, T, 3, H, W) or (N, 3, H, W), float in [-1, 1] o
     spec = 'N T 3 H W' if video else 'N 3 H W'
     d = check_shape(frames, spec, 'frames', float=False)
     check_shape(labels, spec.replace('3', 'K'), 'labels', d)
-    if d['K'] != seg.n_classes: raise ValueError(f"labels have K = {d['K']} classes, the segmenter has {seg.n_classes}")
+    if d['K'] != seg.n_classes:
+        raise ValueError(f"labels have K = {d['K']} classes, the segmenter has {seg.n_classes}")
     flat = frames.flatten(0, 1) if video else frames
     pred = seg.predict(flat, batch_size)
     truth = (labels.flatten(0, 1) if video else labels).argmax(1).cpu()
@@ -278,9 +307,10 @@ def drift_curves(fake, # generated clips (N, T, 3, H, W) in [-1, 1]
                  real, # the real clips, the same shape
                  labels, # their one-hot label maps (N, T, K, H, W)
                  seg:Segmenter=None): # default: `default_segmenter()`
-    "Per-frame-index curves (T,), means over the N clips: psnr (fake vs real), miou (fake), miou_real (the ceiling)."
+    "Per-frame-index curves (T,), means over N clips: psnr (fake vs real), miou (fake), miou_real (ceiling)."
     d = check_shape(fake, 'N T 3 H W', 'fake', float=False)
-    check_shape(real, 'N T 3 H W', 'real', d, float=False); check_shape(labels, 'N T K H W', 'labels', d)
+    check_shape(real, 'N T 3 H W', 'real', d, float=False)
+    check_shape(labels, 'N T K H W', 'labels', d)
     seg = default_segmenter() if seg is None else seg
     return dict(psnr=psnr(fake, real).mean(0), miou=label_fidelity(fake, labels, seg).mean(0),
                 miou_real=label_fidelity(real, labels, seg).mean(0))
@@ -292,7 +322,8 @@ def frame_window(window, # (start, end): frames start .. end - 1
     "`window` with its end clipped to the clip length; a ValueError when no frame of it is in the clip."
     a, b = (int(v) for v in window)
     if not 0 <= a < min(b, n_frames):
-        raise ValueError(f"the {name} window [{a}, {b}) has no frames in a video of {n_frames} frames: expected 0 <= start < min(end, {n_frames})")
+        raise ValueError(f"the {name} window [{a}, {b}) has no frames in a video of {n_frames} frames: "
+                         f"expected 0 <= start < min(end, {n_frames})")
     return a, min(b, n_frames)
 
 def drift_summary(curves:dict, # from `drift_curves`: name -> (T,) curve
@@ -310,19 +341,24 @@ def drift_summary(curves:dict, # from `drift_curves`: name -> (T,) curve
 # %% ../nbs/13_fidelity.ipynb #3dc8f720
 def plot_drift(curves_by_model:dict, # model name -> `drift_curves` result
                title:str=None):
-    "PSNR and label-fidelity mIoU against the frame index, one line per model; the real frames' mIoU dashed. Returns the figure."
+    "A figure of PSNR and label-fidelity mIoU by frame index, a line per model; the real frames' mIoU dashed."
     import matplotlib.pyplot as plt
     fig, (a0, a1) = plt.subplots(1, 2, figsize=(11, 3.4))
     ceilings = []
     for name, c in curves_by_model.items():
         t = torch.arange(len(c['psnr']))
-        a0.plot(t, c['psnr'], label=name); line, = a1.plot(t, c['miou'], label=name)
+        a0.plot(t, c['psnr'], label=name)
+        line, = a1.plot(t, c['miou'], label=name)
         if not any(torch.equal(c['miou_real'], r) for r in ceilings):
             a1.plot(t, c['miou_real'], '--', color='k' if not ceilings else line.get_color(),
                     label='real frames (ceiling)' if not ceilings else f'real frames ({name})')
             ceilings.append(c['miou_real'])
-    a0.set_title('PSNR to the real frame (dB)'); a1.set_title('label fidelity: mIoU of the segmented frame')
-    for a in (a0, a1): a.set_xlabel('frame index t'); a.legend(fontsize=7); a.grid(alpha=0.3)
+    a0.set_title('PSNR to the real frame (dB)')
+    a1.set_title('label fidelity: mIoU of the segmented frame')
+    for a in (a0, a1):
+        a.set_xlabel('frame index t')
+        a.legend(fontsize=7)
+        a.grid(alpha=0.3)
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -334,6 +370,9 @@ def early_late_fid(fake, # generated clips (N, T, 3, H, W) in [-1, 1]
                    **kwargs): # passed to `v2v.metrics.fid` (weights, batch_size, device, progress)
     "FID of the early and of the late frames against the real frames of the same window: dict(early, late)."
     from v2v.metrics import fid
-    d = check_shape(fake, 'N T 3 H W', 'fake', float=False); check_shape(real, 'N T 3 H W', 'real', d, float=False)
-    windows = dict(early=frame_window(early, d['T'], 'early'), late=frame_window(late, d['T'], 'late'))   # both checked before any work
-    return {k: float(fid(real[:, a:b].flatten(0, 1), fake[:, a:b].flatten(0, 1), **kwargs)) for k, (a, b) in windows.items()}
+    d = check_shape(fake, 'N T 3 H W', 'fake', float=False)
+    check_shape(real, 'N T 3 H W', 'real', d, float=False)
+    # both checked before any work
+    windows = dict(early=frame_window(early, d['T'], 'early'), late=frame_window(late, d['T'], 'late'))
+    return {k: float(fid(real[:, a:b].flatten(0, 1), fake[:, a:b].flatten(0, 1), **kwargs))
+            for k, (a, b) in windows.items()}

@@ -26,14 +26,18 @@ def warp(x:torch.Tensor, # frames (B, C, H, W)
          padding_mode:str='border'): # what is sampled outside the frame: 'border', 'zeros' or 'reflection'
     "Backward-warp `x`: output pixel p takes the bilinear sample of `x` at p + flow(p)."
     check_shape(flow, 'B 2 H W', 'flow', check_shape(x, 'B C H W', 'x'))
-    if not flow.requires_grad and not torch.isfinite(flow).all():     # data, not a network's output mid-training: check it
-        raise ValueError(f"flow has {int((~torch.isfinite(flow)).sum())} NaN or infinite values: expected finite pixel offsets")
+    # data, not a network's output mid-training: check it
+    if not flow.requires_grad and not torch.isfinite(flow).all():
+        raise ValueError(f"flow has {int((~torch.isfinite(flow)).sum())} NaN or infinite values: "
+                         f"expected finite pixel offsets")
     _, _, h, w = x.shape
-    dt = torch.promote_types(torch.promote_types(x.dtype, flow.dtype), torch.float32)   # at least float32: see below
+    # at least float32: see below
+    dt = torch.promote_types(torch.promote_types(x.dtype, flow.dtype), torch.float32)
     pos = pixel_grid(h, w, x.device, dt) + flow.to(dt)
     gx = pos[:, 0] * (2 / max(w - 1, 1)) - 1
     gy = pos[:, 1] * (2 / max(h - 1, 1)) - 1
-    out = F.grid_sample(x.to(dt), torch.stack([gx, gy], -1), mode='bilinear', padding_mode=padding_mode, align_corners=True)
+    out = F.grid_sample(x.to(dt), torch.stack([gx, gy], -1), mode='bilinear', padding_mode=padding_mode,
+                        align_corners=True)
     return out.to(x.dtype)
 
 # %% ../nbs/01_flow.ipynb #afa64554
@@ -106,7 +110,8 @@ def estimate_flow(frames:torch.Tensor, # frames t, (B, 3, H, W) in [-1, 1] or ui
                   method:str='dis'): # 'dis' (fast, accurate) or 'farneback'
     "Backward flow from `frames` to `prev` with a classical method (OpenCV, CPU): (B, 2, H, W) in pixels."
     import cv2
-    if frames.shape != prev.shape: raise ValueError(f"frames {tuple(frames.shape)} and prev {tuple(prev.shape)} must match")
+    if frames.shape != prev.shape:
+        raise ValueError(f"frames {tuple(frames.shape)} and prev {tuple(prev.shape)} must match")
     a, b = to_gray_u8(frames), to_gray_u8(prev)
     if method == 'dis': algo = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
     elif method != 'farneback': raise ValueError(f"method must be 'dis' or 'farneback', got {method!r}")

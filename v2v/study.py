@@ -26,10 +26,12 @@ def gif_bytes(frames:np.ndarray, # (T, H, W, 3) uint8
 def append_answer(path, record:dict):
     "Append one JSON line to `path` and force it to disk."
     with open(path, 'a', encoding='utf-8') as f:
-        f.write(json.dumps(record) + '\n'); f.flush(); os.fsync(f.fileno())
+        f.write(json.dumps(record) + '\n')
+        f.flush()
+        os.fsync(f.fileno())
 
 def read_answers(path):
-    "The records of a JSON-lines answers file (a torn last line, from a crash mid-write, is skipped with a warning)."
+    "Records of a JSON-lines answers file; a torn last line (crash mid-write) is skipped with a warning."
     lines = [l for l in Path(path).read_text(encoding='utf-8').splitlines() if l.strip()]
     out = []
     for i, l in enumerate(lines):
@@ -41,9 +43,11 @@ def read_answers(path):
 
 # %% ../nbs/16_study.ipynb #8992ecf8
 class PreferenceStudy:
-    "Blind two-alternative forced choice between videos A and B; answers are appended to a JSON-lines file as given."
+    """Blind two-alternative forced choice between videos A and B;
+    answers are appended to a JSON-lines file as given."""
     keys = {'f': 'left', '1': 'left', 'j': 'right', '2': 'right'}
-    def __init__(self, videos_a, videos_b, # lists of clips (any form `to_rgb` takes) or tensors (N, T, 3, H, W); pair i = (a[i], b[i])
+    def __init__(self, videos_a,
+                 videos_b, # lists of clips (as `to_rgb` takes) or tensors (N, T, 3, H, W); pairs (a[i], b[i])
                  path, # the answers file (JSON lines), appended to
                  names=('A', 'B'), # what the file calls the two methods (never shown)
                  question:str='Which video looks more real?',
@@ -52,23 +56,32 @@ class PreferenceStudy:
                  seed:int=None, # for the order of pairs and sides
                  fps:float=8, zoom='auto'):
         a, b = self._clips(videos_a, 'videos_a'), self._clips(videos_b, 'videos_b')
-        if len(a) != len(b): raise ValueError(f"videos_a and videos_b must pair up, got {len(a)} and {len(b)} videos")
+        if len(a) != len(b):
+            raise ValueError(f"videos_a and videos_b must pair up, got {len(a)} and {len(b)} videos")
         if not a: raise ValueError("no videos to compare")
         for i, (x, y) in enumerate(zip(a, b)):
-            if x.shape != y.shape: raise ValueError(f"pair {i}: the two videos must have one shape (T, H, W, 3), got {x.shape} and {y.shape}")
-        self.path, self.names, self.rater, self.study = Path(path), tuple(names), str(rater), study or Path(path).stem
+            if x.shape != y.shape:
+                raise ValueError(f"pair {i}: the two videos must have one shape (T, H, W, 3), "
+                                 f"got {x.shape} and {y.shape}")
+        self.path, self.names, self.rater, self.study = (Path(path), tuple(names), str(rater),
+                                                         study or Path(path).stem)
         self.question, self.fps, self.zoom, self.a, self.b = question, fps, zoom, a, b
         rng = random.Random(seed)
-        order = list(range(len(a))); rng.shuffle(order)
+        order = list(range(len(a)))
+        rng.shuffle(order)
         done = {r.get('pair') for r in (read_answers(self.path) if self.path.exists() else [])
                 if r.get('study') == self.study and r.get('rater') == self.rater}
         self.trials = [(i, rng.random() < 0.5) for i in order]          # (pair, A on the left)
         self.trials = [tr for tr in self.trials if tr[0] not in done]
         self.i, self.n_pairs = 0, len(a)
-        self.header, self.left_video, self.right_video = widgets.HTML(), widgets.Image(format='gif'), widgets.Image(format='gif')
-        self.left, self.right = widgets.Button(description='left (f)'), widgets.Button(description='right (j)')
-        self.keybox = widgets.Text(placeholder='or type f / j here', continuous_update=True, layout=widgets.Layout(width='160px'))
-        self.left.on_click(lambda _: self.choose('left')); self.right.on_click(lambda _: self.choose('right'))
+        self.header, self.left_video, self.right_video = (widgets.HTML(), widgets.Image(format='gif'),
+                                                          widgets.Image(format='gif'))
+        self.left, self.right = (widgets.Button(description='left (f)'),
+                                 widgets.Button(description='right (j)'))
+        self.keybox = widgets.Text(placeholder='or type f / j here', continuous_update=True,
+                                   layout=widgets.Layout(width='160px'))
+        self.left.on_click(lambda _: self.choose('left'))
+        self.right.on_click(lambda _: self.choose('right'))
         self.keybox.observe(self._key, 'value')
         self.widget = widgets.VBox([self.header, widgets.HBox([self.left_video, self.right_video]),
                                     widgets.HBox([self.left, self.right, self.keybox])])
@@ -77,7 +90,9 @@ class PreferenceStudy:
     @staticmethod
     def _clips(v, name):
         if torch.is_tensor(v) or isinstance(v, np.ndarray):
-            if v.ndim != 5: raise ValueError(f"{name} must be a list of clips or a tensor (N, T, 3, H, W), got shape {tuple(v.shape)}")
+            if v.ndim != 5:
+                raise ValueError(f"{name} must be a list of clips or a tensor (N, T, 3, H, W), "
+                                 f"got shape {tuple(v.shape)}")
             v = list(v)
         return [to_rgb(c, f'{name}[{i}]') for i, c in enumerate(v)]
 
@@ -86,20 +101,23 @@ class PreferenceStudy:
 
     def _show(self):
         if self.done:
-            self.header.value = f'<b>All {self.n_pairs} pairs answered, thank you.</b> The answers are in {html.escape(str(self.path))}.'
+            self.header.value = (f'<b>All {self.n_pairs} pairs answered, thank you.</b> '
+                                 f'The answers are in {html.escape(str(self.path))}.')
             self.left_video.layout.display = self.right_video.layout.display = 'none'
             self.left.disabled = self.right.disabled = self.keybox.disabled = True
             return
         pair, a_left = self.trials[self.i]
         frames = [self.a[pair], self.b[pair]] if a_left else [self.b[pair], self.a[pair]]
         k = auto_zoom(*frames[0].shape[1:3], 256) if self.zoom == 'auto' else self.zoom
-        self.left_video.value, self.right_video.value = [gif_bytes(zoom_frames(f, k), self.fps) for f in frames]
+        self.left_video.value, self.right_video.value = [gif_bytes(zoom_frames(f, k), self.fps)
+                                                         for f in frames]
         n_done = self.n_pairs - len(self.trials) + self.i
         self.header.value = f'<b>{html.escape(self.question)}</b> &nbsp; pair {n_done + 1} of {self.n_pairs}'
         self._t0 = time.time()
 
     def choose(self, side:str): # 'left' or 'right'
-        "Record the rater's choice for the pair on screen, append it to the file, show the next pair; returns the record."
+        """Record the rater's choice for the pair on screen, append it to the file, show the next pair;
+        returns the record."""
         if side not in ('left', 'right'): raise ValueError(f"side must be 'left' or 'right', got {side!r}")
         if self.done: return None
         pair, a_left = self.trials[self.i]
@@ -122,7 +140,7 @@ class PreferenceStudy:
 
 # %% ../nbs/16_study.ipynb #060c46de
 def preference_study(videos_a, videos_b, path, **kwargs):
-    "A blind 2AFC widget (see `PreferenceStudy`) comparing videos_a[i] with videos_b[i], answers appended to `path`."
+    "Blind 2AFC widget (`PreferenceStudy`) comparing videos_a[i] to videos_b[i]; answers appended to `path`."
     return PreferenceStudy(videos_a, videos_b, path, **kwargs)
 
 # %% ../nbs/16_study.ipynb #ff09789f
@@ -131,7 +149,8 @@ def preference_rate(answers, # an answers file, or a list of its records
                     conf:float=0.95, # confidence level of the interval
                     method:str='wilson', # 'wilson', 'wilsoncc' or 'exact' (Clopper-Pearson)
                     study:str=None): # count only this study's answers
-    "Preference rate of `name` with a binomial confidence interval: dict(name, n, wins, rate, low, high, p_value)."
+    """Preference rate of `name` with a binomial confidence interval:
+    dict(name, n, wins, rate, low, high, p_value)."""
     from scipy.stats import binomtest
     recs = read_answers(answers) if isinstance(answers, (str, os.PathLike)) else list(answers)
     if study is not None: recs = [r for r in recs if r.get('study') == study]
@@ -141,4 +160,5 @@ def preference_rate(answers, # an answers file, or a list of its records
     n, k = len(recs), sum(r['preferred'] == name for r in recs)
     res = binomtest(k, n, 0.5)
     ci = res.proportion_ci(confidence_level=conf, method=method)
-    return dict(name=name, n=n, wins=k, rate=k / n, low=float(ci.low), high=float(ci.high), p_value=float(res.pvalue))
+    return dict(name=name, n=n, wins=k, rate=k / n, low=float(ci.low), high=float(ci.high),
+                p_value=float(res.pvalue))

@@ -20,21 +20,23 @@ from .generator import roll
 from .data import label_to_rgb
 
 # %% ../nbs/15_viewer.ipynb #ce9b10b3
-def _read_path(p, name): # a video file, or a folder of frame images (`v2v_generate --frames`) or of label maps
+def _read_path(p, name): # a video file, or a folder of frame images (`v2v_generate --frames`) or label maps
     if not Path(p).is_dir(): return read_video(p, dtype=torch.uint8)
     files = frame_files(p)
     if not files: raise ValueError(f"{name}: the folder {p} holds no frame images ({', '.join(IMAGE_EXTS)})")
     with Image.open(files[0]) as im: mode = im.mode
-    if mode in ('L', 'P'): return torch.from_numpy(read_stack(files))        # 8-bit grey or palette images hold class ids: (T, H, W)
+    # 8-bit grey or palette images hold class ids: (T, H, W)
+    if mode in ('L', 'P'): return torch.from_numpy(read_stack(files))
     return torch.from_numpy(read_stack(files, 'RGB')).permute(0, 3, 1, 2)
 
 def _check_layout(x, name): # (T, C, H, W) or (T, H, W), not channels-last
     if x.ndim == 4 and x.shape[-1] in (3, 4) and x.shape[1] not in (1, 2, 3):
-        raise ValueError(f"{name} looks channels-last, {tuple(x.shape)}: clips are (T, C, H, W) (a uint8 array (T, H, W, 3) is also taken); "
+        raise ValueError(f"{name} looks channels-last, {tuple(x.shape)}: clips are (T, C, H, W) "
+                         "(a uint8 array (T, H, W, 3) is also taken); "
                          "pass x.permute(0, 3, 1, 2), and drop an alpha channel with x[..., :3]")
     return x
 
-def load_clip(x, # tensor/array (T, C, H, W) or (T, H, W), uint8 array (T, H, W, 3), list of PIL images, a video file or a folder of frames
+def load_clip(x, # tensor/array (T, C, H, W) or (T, H, W), uint8 array (T, H, W, 3), PIL images, video, folder
               name:str='video'): # its name in error messages
     "A clip as a CPU tensor (T, C, H, W) or (T, H, W), dtype and values as given."
     if isinstance(x, (str, os.PathLike)): return _read_path(x, name)
@@ -43,14 +45,16 @@ def load_clip(x, # tensor/array (T, C, H, W) or (T, H, W), uint8 array (T, H, W,
         if not all(isinstance(f, Image.Image) for f in x):
             raise TypeError(f"{name}: a list must hold PIL images (one per frame), got {type(x[0]).__name__}")
         sizes = sorted({f.size for f in x})
-        if len(sizes) > 1: raise ValueError(f"{name}: all frames must have one size, got (W, H) sizes {sizes}")
+        if len(sizes) > 1:
+            raise ValueError(f"{name}: all frames must have one size, got (W, H) sizes {sizes}")
         return torch.from_numpy(np.stack([np.asarray(f.convert('RGB')) for f in x])).permute(0, 3, 1, 2)
     if isinstance(x, np.ndarray):
         channels_last = x.dtype == np.uint8 and x.ndim == 4 and x.shape[-1] == 3 and x.shape[1] != 3
         x = torch.from_numpy(np.ascontiguousarray(x))
         if channels_last: x = x.permute(0, 3, 1, 2)
     if not torch.is_tensor(x):
-        raise TypeError(f"{name} must be a tensor or array (T, C, H, W), a list of PIL images or a video path, got {type(x).__name__}")
+        raise TypeError(f"{name} must be a tensor or array (T, C, H, W), a list of PIL images "
+                        f"or a video path, got {type(x).__name__}")
     return _check_layout(x.detach().cpu(), name)
 
 # %% ../nbs/15_viewer.ipynb #28b306f3
@@ -78,17 +82,29 @@ def to_rgb(x, # a clip in any form `load_clip` takes
     x = load_clip(x, name)
     if not len(x): raise ValueError(f"{name} has no frames")
     kind = kind or guess_kind(x)
-    if kind is None: raise ValueError(f"{name} must be (T, C, H, W) (or integer class maps (T, H, W)), got {tuple(x.shape)} {x.dtype}")
+    if kind is None:
+        raise ValueError(f"{name} must be (T, C, H, W) (or integer class maps (T, H, W)), "
+                         f"got {tuple(x.shape)} {x.dtype}")
     if kind not in KINDS: raise ValueError(f"{name}: kind must be one of {KINDS}, got {kind!r}")
-    if kind == 'image': check_shape(x, 'T 3 H W', name, float=False); return _u8(x, -1, 1, name)
-    if kind == 'flow': check_shape(x, 'T 2 H W', name); return _u8(flow_to_rgb(x.float()), -1, 1, name)
-    if kind == 'mask': check_shape(x, 'T 1 H W', name, float=False); return _u8(x, 0, 1, name)
+    if kind == 'image':
+        check_shape(x, 'T 3 H W', name, float=False)
+        return _u8(x, -1, 1, name)
+    if kind == 'flow':
+        check_shape(x, 'T 2 H W', name)
+        return _u8(flow_to_rgb(x.float()), -1, 1, name)
+    if kind == 'mask':
+        check_shape(x, 'T 1 H W', name, float=False)
+        return _u8(x, 0, 1, name)
     if kind == 'maps':
         check_shape(x, 'T C H W', name, float=False)
-        return _u8(x.amax(1, keepdim=True) if x.is_floating_point() else x.float().amax(1, keepdim=True) / 255, 0, 1, name)
-    if x.ndim == 4: check_shape(x, 'T K H W', name, float=False); x = x.float()
+        return _u8(x.amax(1, keepdim=True) if x.is_floating_point()
+                   else x.float().amax(1, keepdim=True) / 255, 0, 1, name)
+    if x.ndim == 4:
+        check_shape(x, 'T K H W', name, float=False)
+        x = x.float()
     elif x.ndim != 3 or x.is_floating_point():
-        raise ValueError(f"{name}: labels must be one-hot (T, K, H, W) or integer class maps (T, H, W), got {tuple(x.shape)} {x.dtype}")
+        raise ValueError(f"{name}: labels must be one-hot (T, K, H, W) or integer class maps (T, H, W), "
+                         f"got {tuple(x.shape)} {x.dtype}")
     try: return _u8(label_to_rgb(x), -1, 1, name)
     except ValueError as e: raise ValueError(f"{name}: {e}") from None
 
@@ -114,16 +130,22 @@ def gather_panels(videos, # dict title -> clip, a list of clips, or one clip (an
     "Titles -> display frames (T, H, W, 3) uint8, all of one T, H and W."
     clips, kinds = _named(videos), kinds or {}
     if not clips: raise ValueError("no videos to show")
-    if set(kinds) - set(clips): raise ValueError(f"kinds names panels that do not exist: {sorted(set(kinds) - set(clips))}; panels: {list(clips)}")
+    if set(kinds) - set(clips):
+        raise ValueError(f"kinds names panels that do not exist: {sorted(set(kinds) - set(clips))}; "
+                         f"panels: {list(clips)}")
     out = {str(t): to_rgb(v, str(t), kinds.get(t)) for t, v in clips.items()}
     (t0, f0), = list(out.items())[:1]
     for t, f in out.items():
-        if len(f) != len(f0): raise ValueError(f"panels must have the same number of frames: {t0!r} has {len(f0)}, {t!r} has {len(f)}")
+        if len(f) != len(f0):
+            raise ValueError(f"panels must have the same number of frames: {t0!r} has {len(f0)}, "
+                             f"{t!r} has {len(f)}")
         if f.shape[1:3] != f0.shape[1:3]:
-            raise ValueError(f"panels must have the same frame size (H, W): {t0!r} is {f0.shape[1:3]}, {t!r} is {f.shape[1:3]}")
+            raise ValueError(f"panels must have the same frame size (H, W): {t0!r} is {f0.shape[1:3]}, "
+                             f"{t!r} is {f.shape[1:3]}")
     pairs = [] if diff is None else [diff] if isinstance(diff[0], str) else list(diff)
     for a, b in pairs:
-        if a not in out or b not in out: raise ValueError(f"diff names panels that do not exist: ({a!r}, {b!r}); panels: {list(out)}")
+        if a not in out or b not in out:
+            raise ValueError(f"diff names panels that do not exist: ({a!r}, {b!r}); panels: {list(out)}")
         out[f'|{a} - {b}|'] = diff_rgb(out[a], out[b])
     return out
 
@@ -135,9 +157,12 @@ def auto_zoom(h:int, w:int, # frame size
 
 def zoom_frames(frames:np.ndarray, # (T, H, W, 3) uint8
                 k): # an integer factor >= 1, or a number in (0, 1) to shrink
-    "Nearest-neighbour magnification (every pixel becomes a k x k block), or an area-averaged shrink for 0 < k < 1."
-    ok = not isinstance(k, bool) and ((isinstance(k, (int, np.integer)) and k >= 1) or (isinstance(k, float) and 0 < k < 1))
-    if not ok: raise ValueError(f"zoom must be an integer >= 1, a number in (0, 1) to shrink, or 'auto'; got {k!r}")
+    """Nearest-neighbour magnification (every pixel becomes a k x k block),
+    or an area-averaged shrink for 0 < k < 1."""
+    ok = not isinstance(k, bool) and ((isinstance(k, (int, np.integer)) and k >= 1)
+                                      or (isinstance(k, float) and 0 < k < 1))
+    if not ok:
+        raise ValueError(f"zoom must be an integer >= 1, a number in (0, 1) to shrink, or 'auto'; got {k!r}")
     if k == 1: return frames
     if k > 1: return frames.repeat(k, 1).repeat(k, 2)
     size = (max(1, round(frames.shape[2] * k)), max(1, round(frames.shape[1] * k)))
@@ -147,7 +172,8 @@ def fit_zoom(h:int, w:int, # frame size
              n_panels:int, # panels side by side in one row
              max_width:int=1200, # pixels the row may take (each panel adds a 10-pixel margin)
              target:int=160): # as `auto_zoom`
-    "'auto' zoom: magnify small frames as `auto_zoom`, but shrink (a factor < 1) when the panels would not fit in one row."
+    """'auto' zoom: magnify small frames as `auto_zoom`,
+    but shrink (a factor < 1) when the panels would not fit in one row."""
     k, room = auto_zoom(h, w, target), max_width / n_panels - 10
     if w * k <= room: return k
     return int(room // w) if room >= w else room / w
@@ -172,12 +198,17 @@ def curve_frames(metric, # per-frame values (T,), or dict name -> (T,) values; N
     canvas, ax = FigureCanvasAgg(fig), fig.add_subplot()
     for name, v in curves.items():
         v = np.asarray(v.detach().cpu() if torch.is_tensor(v) else v, dtype=np.float64)
-        if v.shape != (n_frames,): raise ValueError(f"metric {name!r} must have one value per frame, shape ({n_frames},), got {v.shape}")
+        if v.shape != (n_frames,):
+            raise ValueError(f"metric {name!r} must have one value per frame, shape ({n_frames},), "
+                             f"got {v.shape}")
         ax.plot(np.arange(n_frames), v, label=name, lw=1.2)
     if len(curves) > 1: ax.legend(fontsize=7)
-    ax.set_xlabel('frame', fontsize=7); ax.tick_params(labelsize=7); ax.set_xlim(-0.5, n_frames - 0.5)
+    ax.set_xlabel('frame', fontsize=7)
+    ax.tick_params(labelsize=7)
+    ax.set_xlim(-0.5, n_frames - 0.5)
     if title: ax.set_title(title, fontsize=8)
-    fig.tight_layout(pad=0.3); canvas.draw()
+    fig.tight_layout(pad=0.3)
+    canvas.draw()
     base = np.asarray(canvas.buffer_rgba())[..., :3]
     h = base.shape[0]
     (x0, y0), (x1, y1) = ax.bbox.get_points()
@@ -190,12 +221,14 @@ def curve_frames(metric, # per-frame values (T,), or dict name -> (T,) values; N
 
 # %% ../nbs/15_viewer.ipynb #f9d63710
 DECK_CSS = ('<style>.v2v-frames > .lm-TabBar, .v2v-frames > .p-TabBar {display: none !important} '
-            '.v2v-frames > .widget-tab-contents {padding: 0 !important; border: none !important; overflow: hidden !important}</style>')
+            '.v2v-frames > .widget-tab-contents {padding: 0 !important; border: none !important; '
+            'overflow: hidden !important}</style>')
 
 # %% ../nbs/15_viewer.ipynb #b7d6d9d1
 class Scrubber(widgets.VBox):
     "Play button and frame slider jslinked to one deck of PNG frames per panel: playback runs in the browser."
-    def __init__(self, panels:dict, # title -> frames (T, h, w, 3) uint8, one T; each panel may have its own size
+    def __init__(self,
+                 panels:dict, # title -> frames (T, h, w, 3) uint8, one T; each panel may have its own size
                  fps:float=8, # initial playback speed
                  start:int=0, # first frame shown
                  rows:list=None, # lists of titles, one per row; default: one row that wraps
@@ -205,29 +238,39 @@ class Scrubber(widgets.VBox):
         if fps <= 0: raise ValueError(f"fps must be positive, got {fps}")
         if not 0 <= start < T: raise ValueError(f"start must be a frame index in [0, {T - 1}], got {start}")
         self.n_frames = T
-        self.play = widgets.Play(value=start, min=0, max=T - 1, interval=max(1, round(1000 / fps)), repeat=True, description='play')
-        self.slider = widgets.IntSlider(value=start, min=0, max=T - 1, description='frame', continuous_update=True)
-        self.speed = widgets.IntSlider(value=self.play.interval, min=20, max=max(1000, self.play.interval), step=10, description='ms/frame')
-        self.play.add_class('v2v-play'); self.slider.add_class('v2v-slider')
+        self.play = widgets.Play(value=start, min=0, max=T - 1, interval=max(1, round(1000 / fps)),
+                                 repeat=True, description='play')
+        self.slider = widgets.IntSlider(value=start, min=0, max=T - 1, description='frame',
+                                        continuous_update=True)
+        self.speed = widgets.IntSlider(value=self.play.interval, min=20, max=max(1000, self.play.interval),
+                                       step=10, description='ms/frame')
+        self.play.add_class('v2v-play')
+        self.slider.add_class('v2v-slider')
         self.links = [widgets.jslink((self.play, 'value'), (self.slider, 'value')),
                       widgets.jslink((self.speed, 'value'), (self.play, 'interval'))]
         self.stacks, boxes, self.nbytes = {}, {}, 0
         for title, frames in panels.items():
-            if len(frames) != T: raise ValueError(f"panel {title!r} has {len(frames)} frames, the first panel {T}")
+            if len(frames) != T:
+                raise ValueError(f"panel {title!r} has {len(frames)} frames, the first panel {T}")
             size = dict(width=f'{frames.shape[2]}px', height=f'{frames.shape[1]}px')
-            ims = [widgets.Image(value=png_bytes(f), format='png', layout=widgets.Layout(**size)) for f in frames]
+            ims = [widgets.Image(value=png_bytes(f), format='png', layout=widgets.Layout(**size))
+                   for f in frames]
             self.nbytes += sum(len(i.value) for i in ims)
             st = widgets.Tab(ims, selected_index=start, layout=widgets.Layout(**size))
             st.add_class('v2v-frames')
             self.links.append(widgets.jslink((self.slider, 'value'), (st, 'selected_index')))
             self.stacks[title] = st
-            boxes[title] = widgets.VBox([widgets.HTML(f'<b>{html.escape(title)}</b>'), st], layout=widgets.Layout(margin='0 10px 6px 0'))
-        grid = [widgets.HBox([boxes[t] for t in r], layout=widgets.Layout(flex_flow='row wrap')) for r in (rows or [list(panels)])]
+            boxes[title] = widgets.VBox([widgets.HTML(f'<b>{html.escape(title)}</b>'), st],
+                                        layout=widgets.Layout(margin='0 10px 6px 0'))
+        grid = [widgets.HBox([boxes[t] for t in r], layout=widgets.Layout(flex_flow='row wrap'))
+                for r in (rows or [list(panels)])]
         controls = widgets.HBox([self.play, self.slider, widgets.Label(f'/ {T - 1}'), self.speed])
         first = next(iter(panels.values()))
-        self.size = f"{len(panels)} panels of {T} frames ({first.shape[2]}x{first.shape[1]} px{', ' + note if note else ''}): {self.nbytes / 1e6:.1f} MB of PNG in the notebook"
+        self.size = (f"{len(panels)} panels of {T} frames ({first.shape[2]}x{first.shape[1]} px"
+                     f"{', ' + note if note else ''}): {self.nbytes / 1e6:.1f} MB of PNG in the notebook")
         size_line = widgets.HTML(f'<small>{html.escape(self.size)}</small>')
-        super().__init__([widgets.HTML(DECK_CSS), controls] + ([widgets.HTML(caption)] if caption else []) + grid + [size_line])
+        super().__init__([widgets.HTML(DECK_CSS), controls] + ([widgets.HTML(caption)] if caption else [])
+                         + grid + [size_line])
 
     @property
     def titles(self): return list(self.stacks)
@@ -238,10 +281,10 @@ class Scrubber(widgets.VBox):
         return st.children[st.selected_index].value
 
 # %% ../nbs/15_viewer.ipynb #3f61714f
-def scrub(videos, # dict title -> clip, a list of clips, or one clip: tensor/array, uint8 array, list of PIL images, or a video path
+def scrub(videos, # dict title -> clip, a list of clips, or one clip, in any form `load_clip` takes
           fps:float=8, # playback speed; the ms/frame slider changes it in the browser
-          zoom='auto', # an int to magnify, a number in (0, 1) to shrink, or 'auto' (small videos up to ~160 px, one row within max_width)
-          kinds:dict=None, # title -> 'image', 'label', 'flow', 'mask' or 'maps', where the guess from the channels is wrong
+          zoom='auto', # an int to magnify, a number in (0, 1) to shrink, or 'auto' (as `fit_zoom`)
+          kinds:dict=None, # title -> one of `KINDS`, where the guess from the channels is wrong
           diff=None, # (title_a, title_b), or a list of pairs: add |a - b| panels
           metric=None, # per-frame values (T,), or dict name -> (T,): a curve whose marker follows the slider
           metric_title:str='metric', # the curve panel's title
@@ -253,57 +296,68 @@ def scrub(videos, # dict title -> clip, a list of clips, or one clip: tensor/arr
     panels = gather_panels(videos, kinds, diff)
     T, h, w = next(iter(panels.values())).shape[:3]
     s = max(1, math.ceil(T / max_frames)) if stride == 'auto' else stride
-    if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1: raise ValueError(f"stride must be an integer >= 1 or 'auto', got {stride!r}")
+    if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+        raise ValueError(f"stride must be an integer >= 1 or 'auto', got {stride!r}")
     k = fit_zoom(h, w, len(panels) + (metric is not None), max_width) if zoom == 'auto' else zoom
     shown = {t: zoom_frames(f[::s], k) for t, f in panels.items()}
     if metric is not None:
-        shown[metric_title] = curve_frames(metric, T, height=max(120, min(next(iter(shown.values())).shape[1], 240)))[::s]
+        shown[metric_title] = curve_frames(
+            metric, T, height=max(120, min(next(iter(shown.values())).shape[1], 240)))[::s]
     return Scrubber(shown, fps=fps, start=start // s, note=f'every {s}th frame of {T}' if s > 1 else None)
 
 # %% ../nbs/15_viewer.ipynb #9dfad288
 @torch.no_grad()
 def trace(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
           inputs:torch.Tensor, # one clip's input maps (T, K, H, W)
-          first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W), as `generate` takes them; None: from labels
-          first_model:torch.nn.Module=None): # the single-image generator for label-only starts; default `model.first_G`
-    "Run `model` over a clip like `generate`, keeping each step's prev, flow, warped, raw, mask and image: dict of (T, ...) CPU tensors."
-    n, (T, _, h, w) = getattr(model, 'n_frames_G', 1), check_shape(inputs, 'T K H W', 'inputs').values()
+          first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W); None: from labels
+          first_model:torch.nn.Module=None): # generator for label-only starts; default `model.first_G`
+    """Run `model` over a clip like `generate`, keeping each step's prev, flow, warped, raw, mask and image:
+    dict of (T, ...) CPU tensors."""
+    n, (_, _, h, w) = getattr(model, 'n_frames_G', 1), check_shape(inputs, 'T K H W', 'inputs').values()
     dev = next(model.parameters()).device
     if first_frames is not None and n > 1: check_shape(first_frames, f'{n - 1} 3 {h} {w}', 'first_frames')
     keys, rec = ('prev', 'flow', 'warped', 'raw', 'mask', 'image'), []
-    for t, o in roll(model, inputs[None].to(dev), None if first_frames is None else first_frames[None].to(dev), first_model):
-        if 'raw' not in o:  # a start frame: given (nothing computed, mask 0) or painted by the first-frame generator (mask 1)
+    for t, o in roll(model, inputs[None].to(dev),
+                     None if first_frames is None else first_frames[None].to(dev), first_model):
+        # a start frame: given (nothing computed, mask 0) or painted by the first-frame generator (mask 1)
+        if 'raw' not in o:
             z, img = torch.zeros(1, 3, h, w, device=dev), o['image']
             m = z[:, :1] + (first_frames is None)
-            o = dict(prev=torch.zeros(1, n - 1, 3, h, w, device=dev), flow=z[:, :2], warped=z, raw=img, mask=m, image=img)
+            o = dict(prev=torch.zeros(1, n - 1, 3, h, w, device=dev), flow=z[:, :2], warped=z, raw=img,
+                     mask=m, image=img)
         rec.append(o)
     return {k: None if rec[-1].get(k) is None else torch.cat([r[k] for r in rec]).cpu() for k in keys}
 
 # %% ../nbs/15_viewer.ipynb #7c5ec193
 def explain_step(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
-                 clip, # input maps (T, K, H, W), or a data set item dict (its 'label'/'sketch'/'pose'; 'image' and 'flow' as ground truth)
+                 clip, # inputs (T, K, H, W) or an item dict ('label'/'sketch'/'pose'; 'image', 'flow': truth)
                  t:int=0, # frame shown first
-                 first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W), as `generate` takes them; None: from labels
-                 first_model:torch.nn.Module=None, # single-image generator for label-only starts; default `model.first_G`
+                 first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W); None: from labels
+                 first_model:torch.nn.Module=None, # generator for label-only starts; default `model.first_G`
                  fps:float=4, zoom='auto'):
     "A widget showing everything the generator reads and computes at frame t, with a slider over t."
     item = clip if isinstance(clip, dict) else {}
     key = next((k for k in ('label', 'sketch', 'pose') if k in item), None)
-    if item and key is None: raise ValueError(f"clip dict must have a 'label', 'sketch' or 'pose' entry, got {list(item)}")
+    if item and key is None:
+        raise ValueError(f"clip dict must have a 'label', 'sketch' or 'pose' entry, got {list(item)}")
     inputs = item[key] if item else clip
     tr, n = trace(model, inputs, first_frames, first_model), getattr(model, 'n_frames_G', 1)
     T = len(inputs)
-    read = {(f'input t-{n - 1 - j}' if j < n - 1 else 'input t'): inputs[[max(s - (n - 1 - j), 0) for s in range(T)]] for j in range(n)}
+    read = {(f'input t-{n - 1 - j}' if j < n - 1 else 'input t'):
+            inputs[[max(s - (n - 1 - j), 0) for s in range(T)]] for j in range(n)}
     read.update({f'previous t-{n - 1 - j}': tr['prev'][:, j] for j in range(n - 1)})
-    made = {'flow': tr['flow'], 'warped t-1': tr['warped'], 'hallucinated': tr['raw'], 'mask': tr['mask'], 'output': tr['image']}
+    made = {'flow': tr['flow'], 'warped t-1': tr['warped'], 'hallucinated': tr['raw'], 'mask': tr['mask'],
+            'output': tr['image']}
     made = {k: v for k, v in made.items() if v is not None}
     if 'image' in item: made['ground truth'] = item['image']
     if 'flow' in item and tr['flow'] is not None: made['true flow'] = item['flow']
     panels = gather_panels({**read, **made})
     h, w = next(iter(panels.values())).shape[1:3]
     k = auto_zoom(h, w) if zoom == 'auto' else zoom
-    caption = 'output = mask &times; hallucinated + (1 &minus; mask) &times; warped t-1' if tr['mask'] is not None else None
-    return Scrubber({t_: zoom_frames(f, k) for t_, f in panels.items()}, fps=fps, start=t, rows=[list(read), list(made)], caption=caption)
+    caption = ('output = mask &times; hallucinated + (1 &minus; mask) &times; warped t-1'
+               if tr['mask'] is not None else None)
+    return Scrubber({t_: zoom_frames(f, k) for t_, f in panels.items()}, fps=fps, start=t,
+                    rows=[list(read), list(made)], caption=caption)
 
 # %% ../nbs/15_viewer.ipynb #5007aa4c
 def side_by_side(panels:dict, # title -> frames (T, H, W, 3) uint8, one T and H
@@ -335,7 +389,9 @@ def jshtml_player(videos, # what `scrub` takes
     fig.subplots_adjust(left=0, right=1, bottom=0, top=h / (h + 24), wspace=8 / w)
     ims = []
     for ax, (title, f) in zip(fig.subplots(1, n, squeeze=False)[0], panels.items()):
-        ims.append(ax.imshow(f[0], interpolation='nearest')); ax.set_title(title, fontsize=9); ax.axis('off')
+        ims.append(ax.imshow(f[0], interpolation='nearest'))
+        ax.set_title(title, fontsize=9)
+        ax.axis('off')
     def show(t):
         for im, f in zip(ims, panels.values()): im.set_data(f[t])
         return ims
@@ -351,18 +407,25 @@ def plotly_player(videos, # what `scrub` takes
     panels = _zoomed(videos, zoom, kinds, diff)
     strip, w = side_by_side(panels, gap=4), next(iter(panels.values())).shape[2]
     uris = ['data:image/png;base64,' + base64.b64encode(png_bytes(f)).decode() for f in strip]
-    step = lambda ms: dict(frame=dict(duration=ms, redraw=True), transition=dict(duration=0), mode='immediate', fromcurrent=True)
-    fig = go.Figure(go.Image(source=uris[0]), frames=[go.Frame(data=[go.Image(source=u)], name=str(t)) for t, u in enumerate(uris)])
+    step = lambda ms: dict(frame=dict(duration=ms, redraw=True), transition=dict(duration=0),
+                           mode='immediate', fromcurrent=True)
+    fig = go.Figure(go.Image(source=uris[0]),
+                    frames=[go.Frame(data=[go.Image(source=u)], name=str(t)) for t, u in enumerate(uris)])
     fig.update_layout(
-        width=max(strip.shape[2] + 20, 440), height=strip.shape[1] + 200, margin=dict(l=10, r=10, t=60, b=140),
+        width=max(strip.shape[2] + 20, 440), height=strip.shape[1] + 200,
+        margin=dict(l=10, r=10, t=60, b=140),
         xaxis=dict(visible=False), yaxis=dict(visible=False), modebar=dict(orientation='v'),
-        annotations=[dict(x=i * (w + 4) + w / 2, y=1, xref='x', yref='paper', yanchor='bottom', text=t, showarrow=False)
+        annotations=[dict(x=i * (w + 4) + w / 2, y=1, xref='x', yref='paper', yanchor='bottom', text=t,
+                          showarrow=False)
                      for i, t in enumerate(panels)],
-        updatemenus=[dict(type='buttons', direction='left', x=0, y=0, xanchor='left', yanchor='top', pad=dict(t=10), showactive=False,
+        updatemenus=[dict(type='buttons', direction='left', x=0, y=0, xanchor='left', yanchor='top',
+                          pad=dict(t=10), showactive=False,
                           buttons=[dict(label='Play', method='animate', args=[None, step(1000 / fps)]),
                                    dict(label='Pause', method='animate', args=[[None], step(0)])])],
-        sliders=[dict(active=0, x=0, len=1, y=0, yanchor='top', pad=dict(t=60), currentvalue=dict(prefix='frame '),
-                      steps=[dict(method='animate', label=str(t), args=[[str(t)], step(0)]) for t in range(len(uris))])])
+        sliders=[dict(active=0, x=0, len=1, y=0, yanchor='top', pad=dict(t=60),
+                      currentvalue=dict(prefix='frame '),
+                      steps=[dict(method='animate', label=str(t), args=[[str(t)], step(0)])
+                             for t in range(len(uris))])])
     return fig
 
 # %% ../nbs/15_viewer.ipynb #56b9341f

