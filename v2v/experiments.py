@@ -72,7 +72,7 @@ def comparison_runs(root='runs/compare', # where the runs go, one folder per var
 # %% ../nbs/14_experiments.ipynb #e0e0e303
 def i3d_pair_stats(clips, batch_size:int=8): # (N, T, 3, H, W), T >= 9, float in [-1, 1]
     "RunningStats of I3D's logits (FVD's) and its pooled features (video FID's) from one pass over `clips`."
-    from v2v import metrics, i3d
+    from v2v import i3d
     net, logits, pool = i3d.load_i3d(), metrics.RunningStats(), metrics.RunningStats()
     dev = next(net.parameters()).device
     with torch.inference_mode():
@@ -84,7 +84,6 @@ def i3d_pair_stats(clips, batch_size:int=8): # (N, T, 3, H, W), T >= 9, float in
 
 def set_stats(clips): # (N, T, 3, H, W), float in [-1, 1]
     "Feature statistics behind FID, FVD and video FID, so the real clips are featurized once for many models."
-    from v2v import metrics
     fvd, video_fid = i3d_pair_stats(pieces(clips))
     return dict(fid=metrics.inception_stats(clips.flatten(0, 1), progress=False), fvd=fvd,
                 video_fid=video_fid)
@@ -95,7 +94,7 @@ def score(fake, data:dict, # generated clips (N, T, 3, H, W) and the held-out cl
           real_stats=None, # `set_stats(data['image'])`, when already computed
           early=None, late=None): # drift ratio's frame windows [start, end); default: first and last third
     "Every comparison metric of one model's clips, as floats (LPIPS and tLP only where their weights exist)."
-    from v2v import metrics, weights, fidelity
+    from v2v import weights, fidelity
     real = data['image']
     curves = fidelity.drift_curves(fake, real, data['label'], seg)
     T = real.shape[1]
@@ -183,7 +182,7 @@ import math
 import numpy as np
 from .io import read_pair
 from .flow import video_flow
-from .metrics import psnr, ssim, lpips, warp_error, tof, tlp, fid
+from . import metrics
 
 # %% ../nbs/14_experiments.ipynb #96dde0dd
 METRICS = dict(psnr=('higher', 'dB against the real frames, mean over frames of per-frame PSNR'),
@@ -217,13 +216,16 @@ def evaluate(pairs:list, # (name, real file, fake file) each: see `video_pairs`
     for name, rp, fp in pairs:
         r, f = read_pair(rp, fp, start)
         flow, valid = (x[None] for x in video_flow(r))
-        m = dict(psnr=_try(notes, 'psnr', lambda: psnr(r, f).mean()),
-                 ssim=_try(notes, 'ssim', lambda: ssim(r, f).mean()),
-                 lpips=_try(notes, 'lpips', lambda: lpips(r, f, device=device, progress=False).mean()),
-                 warp_error=_try(notes, 'warp_error', lambda: warp_error(f[None], flow, valid)),
-                 warp_error_real=_try(notes, 'warp_error_real', lambda: warp_error(r[None], flow, valid)),
-                 tof=_try(notes, 'tof', lambda: tof(r[None], f[None], crop='auto', progress=False)),
-                 tlp=_try(notes, 'tlp', lambda: tlp(r[None], f[None], device=device, progress=False)))
+        m = dict(psnr=_try(notes, 'psnr', lambda: metrics.psnr(r, f).mean()),
+                 ssim=_try(notes, 'ssim', lambda: metrics.ssim(r, f).mean()),
+                 lpips=_try(notes, 'lpips',
+                            lambda: metrics.lpips(r, f, device=device, progress=False).mean()),
+                 warp_error=_try(notes, 'warp_error', lambda: metrics.warp_error(f[None], flow, valid)),
+                 warp_error_real=_try(notes, 'warp_error_real',
+                                      lambda: metrics.warp_error(r[None], flow, valid)),
+                 tof=_try(notes, 'tof', lambda: metrics.tof(r[None], f[None], crop='auto', progress=False)),
+                 tlp=_try(notes, 'tlp',
+                          lambda: metrics.tlp(r[None], f[None], device=device, progress=False)))
         per[name] = {k: (v if v is None or math.isfinite(v) else None) for k, v in m.items()}
         if m['psnr'] == math.inf:
             notes.setdefault('psnr', 'infinite: the videos are identical' if torch.equal(r, f) else
@@ -235,8 +237,8 @@ def evaluate(pairs:list, # (name, real file, fake file) each: see `video_pairs`
     mean = lambda k: (None if any(p[k] is None for p in per.values())
                       else float(np.mean([p[k] for p in per.values()])))
     means = {k: mean(k) for k in METRICS if k != 'fid'}
-    means['fid'] = _try(notes, 'fid', lambda: fid(torch.cat(reals), torch.cat(fakes), device=device,
-                                                  progress=progress))
+    means['fid'] = _try(notes, 'fid', lambda: metrics.fid(torch.cat(reals), torch.cat(fakes), device=device,
+                                                          progress=progress))
     return dict(videos=list(per), frames=n_frames, metrics={k: means[k] for k in METRICS},
                 notes={k: notes[k] for k in METRICS if k in notes}, per_video=per)
 

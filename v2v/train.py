@@ -15,7 +15,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from .io import atomic_file, atomic_write_text, clean_stale, write_video
 from .data import input_to_rgb
-from .generator import FrameGenerator, add_scale, generate, roll_from, size_multiple
+from .generator import FrameGenerator, Pyramid, add_scale, generate, roll_from, size_multiple
 from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator, DualVideoDiscriminator
 from .losses import generator_losses, discriminator_loss, gan_loss, VGGLoss
 from .config import (TrainConfig, GENERATORS, make_dataset, build_generator, shrink, save_checkpoint,
@@ -286,8 +286,8 @@ def _curriculum(self:Trainer, epoch:int):
     fixed = cfg.coarse_fixed(epoch)
     if fixed != any(not p.requires_grad for p in self.G.parameters()):
         for g in (self.G, self.G1):
-            if g is not None: g.body.fix_coarse(fixed)
-            if getattr(g, 'fg_classes', None): g.fg_body.fix_coarse(fixed)
+            for m in (g.modules() if g is not None else ()):
+                if isinstance(m, Pyramid): m.fix_coarse(fixed)    # the body, and the foreground's
         self._wrap()                                          # DDP must know which parameters train
     for opt in (self.opt_G, self.opt_D) + ((self.opt_G1, self.opt_D1) if self.G1 is not None else ()):
         for g in opt.param_groups: g['lr'] = cfg.lr_at(epoch)
