@@ -207,9 +207,9 @@ def add_scale(model:nn.Module): # a SequentialGenerator or FrameGenerator with n
     if model.config['ngf'] % 2:
         raise ValueError(f"ngf must be even to add a scale, got {model.config['ngf']}")
     grown = type(model)(**cfg)
-    grown.body.scales[:-1].load_state_dict(model.body.scales.state_dict())
-    if getattr(model, 'fg_classes', None):
-        grown.fg_body.scales[:-1].load_state_dict(model.fg_body.scales.state_dict())
+    for name, pyramid in model.named_children():          # the body, and the foreground's if it has one
+        if isinstance(pyramid, Pyramid):
+            getattr(grown, name).scales[:-1].load_state_dict(pyramid.scales.state_dict())
     return grown.to(next(model.parameters()).device)
 
 # %% ../nbs/05_generator.ipynb #659db051
