@@ -1,4 +1,4 @@
-"""Train nbs/14_experiments.ipynb's repeated-comparison runs (v2v.experiments.comparison_runs), resumably.
+"""Train nbs/15_experiments.ipynb's repeated-comparison runs (v2v.experiments.comparison_runs), resumably.
 
     # MINUTES of CPU time per run (10); N processes of one thread (2)
     python tools/compare_runs.py [MINUTES] [--procs N] [--variants A,B]

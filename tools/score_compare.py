@@ -1,4 +1,4 @@
-"""Score nbs/14_experiments.ipynb's repeated-comparison runs as they finish training, then write the table.
+"""Score nbs/15_experiments.ipynb's repeated-comparison runs as they finish training, then write the table.
 
     # --wait: poll until every run has finished, scoring each as it does
     python tools/score_compare.py [MINUTES=10] [--wait]

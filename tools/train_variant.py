@@ -1,4 +1,4 @@
-"""Train one model of nbs/14_experiments.ipynb's drift experiment in its own process, with the notebook's own
+"""Train one model of nbs/15_experiments.ipynb's drift experiment in its own process, with the notebook's own
 variants and v2v.experiments.train_for.
 
     # INDEX into DRIFT_VARIANTS; MINUTES of CPU time (15)
@@ -19,7 +19,7 @@ def main(index:int, minutes:float=15.):
     # the notebook's working directory: its paths are relative to it
     os.chdir(NBS)
     cells = {c.get('id'): ''.join(c['source'])
-             for c in json.loads((NBS / '14_experiments.ipynb').read_text())['cells']}
+             for c in json.loads((NBS / '15_experiments.ipynb').read_text())['cells']}
     from v2v.experiments import train_for
     ns = {}
     exec(cells[CELL], ns)

@@ -54,7 +54,7 @@ HELD_OUT_SEED = 10_000       # clips of this seed are never trained on: every he
 RENDER_BYTES = 400            # peak bytes per pixel and frame when a clip is rendered (measured; see above)
 
 class SyntheticScenes(Dataset):
-    "Procedural street clips with exact backward flow; item = dict(label|sketch|pose, image, flow, valid)."
+    "Procedural street clips with exact flow: dict(label|sketch|pose, image, flow, valid[, instance])."
     inputs = ('label', 'sketch', 'pose')
     def __init__(self, n_videos:int=64, # number of clips
                  n_frames:int=16, # frames per clip, T
@@ -62,7 +62,8 @@ class SyntheticScenes(Dataset):
                  seed:int=0, # clip i is drawn from the seed (seed, i)
                  input:str='label', # 'label' (K=8 one-hot), 'sketch' (1 edge map) or 'pose' (P=21 heat-maps)
                  max_objects:int=5, # people and cars per clip, at most
-                 camera_speed:float=0.25): # largest camera speed, street units per frame
+                 camera_speed:float=0.25, # largest camera speed, street units per frame
+                 instances:bool=False): # also give `instance` (T, H, W): ids stable over the clip
         if input not in self.inputs: raise ValueError(f"input must be one of {self.inputs}, got {input!r}")
         h, w = (size, size) if isinstance(size, int) else tuple(size)
         if h < 8 or w < 8: raise ValueError(f"size must be at least 8x8, got {h}x{w}")
@@ -71,7 +72,7 @@ class SyntheticScenes(Dataset):
                      'use fewer frames or a smaller size')
         (self.n_videos, self.n_frames, self.size,
          self.seed, self.input) = n_videos, n_frames, (h, w), seed, input
-        self.max_objects, self.camera_speed = max_objects, camera_speed
+        self.max_objects, self.camera_speed, self.instances = max_objects, camera_speed, instances
     @property
     def channels(self):
         return dict(label=len(CLASSES), sketch=1, pose=len(WALKER_JOINTS) + len(WALKER_LIMBS))[self.input]
@@ -86,7 +87,8 @@ class SyntheticScenes(Dataset):
         if self.input == 'label': x = one_hot(r['cls'], len(CLASSES))
         elif self.input == 'sketch': x = sketch_from_frames(r['image'])
         else: x = pose_maps(r['joints'], *self.size, sigma=max(1.0, 0.012 * self.size[0]))
-        return {self.input: x, 'image': r['image'], 'flow': r['flow'], 'valid': r['valid']}
+        item = {self.input: x, 'image': r['image'], 'flow': r['flow'], 'valid': r['valid']}
+        return {**item, 'instance': r['inst']} if self.instances else item
 
 # %% ../nbs/03_data.ipynb #4b58feba
 def save_clip(item:dict, # a SyntheticScenes item (label input)

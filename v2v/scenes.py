@@ -80,19 +80,22 @@ def plane_flow(cam, z, t, v=0.):
 
 # %% ../nbs/02_scenes.ipynb #910c377b
 class Canvas:
-    "Frame buffers of a clip, painted back to front: colour, class, surface id and backward flow."
+    "Frame buffers of a clip, painted back to front: colour, class, surface and instance ids, backward flow."
     def __init__(self, t, h, w):
         self.rgb = torch.zeros(t, 3, h, w)
         self.cls = torch.zeros(t, h, w, dtype=torch.long)
         self.sid = torch.zeros(t, h, w, dtype=torch.long)
         self.flow = torch.zeros(t, 2, h, w)
-        self.n_ids = 0
-    def paint(self, mask, rgb, cls, dx, dy, part=None, n_parts=1):
-        "Paint `mask` (T, H, W): colour (T, 3, H, W), class (int or (T, H, W)), flow and surface part ids."
+        self.inst = torch.zeros(t, h, w, dtype=torch.long)
+        self.n_ids, self.thing = 0, 0  # thing: the object being painted (1, 2, ...), 0 while painting stuff
+    def paint(self, mask, rgb, cls, dx, dy, part=None, n_parts=1, thing=None):
+        "Paint `mask` (T, H, W): colour (T, 3, H, W), class (int or (T, H, W)), flow, surface/instance ids."
         sid = self.n_ids + 1 + (0 if part is None else part)
+        thing, cls = torch.as_tensor(self.thing if thing is None else thing), torch.as_tensor(cls)
+        self.inst = torch.where(mask, torch.where(thing > 0, cls * 1000 + thing, cls), self.inst)
         self.n_ids += n_parts
         self.rgb = torch.where(mask[:, None], rgb, self.rgb)
-        self.cls = torch.where(mask, torch.as_tensor(cls), self.cls)
+        self.cls = torch.where(mask, cls, self.cls)
         self.sid = torch.where(mask, torch.as_tensor(sid), self.sid)
         self.flow[:, 0] = torch.where(mask, dx, self.flow[:, 0])
         self.flow[:, 1] = torch.where(mask, dy, self.flow[:, 1])
@@ -162,7 +165,7 @@ def paint_buildings(cv, cam, t, xs, ys, b, rng):
     col = mix(col, glass, win)
     dx, dy = plane_flow(cam, ZB, t)
     cv.paint(mask, col.clamp(0, 1).expand(len(t), 3, cam.h, cam.w), BUILDING, dx, dy, part=k.expand_as(mask),
-             n_parts=len(b['heights']))
+             n_parts=len(b['heights']), thing=k.expand_as(mask) + 1)   # each facade its own instance
 
 def paint_ground(cv, cam, t, xs, ys, rng):
     T = len(t)
@@ -419,7 +422,7 @@ def sample_scene(rng, h, w, n_frames, input='label', max_objects=5, camera_speed
 PAINTERS = dict(tree=paint_tree, person=paint_person, car=paint_car, walker=paint_walker)
 
 def render_scene(scene):
-    "Render a sampled scene: dict(image (T,3,H,W) in [-1,1], cls (T,H,W), sid, flow, valid, joints)."
+    "Render a sampled scene: dict(image (T,3,H,W) in [-1,1], cls (T,H,W), sid, inst, flow, valid, joints)."
     cam, T = scene['cam'], scene['n_frames']
     rng = np.random.default_rng(scene['noise_seed'])
     t = torch.arange(T, dtype=torch.float32)[:, None, None]
@@ -430,9 +433,9 @@ def render_scene(scene):
     paint_buildings(cv, cam, t, xs, ys, scene['buildings'], rng)
     paint_ground(cv, cam, t, xs, ys, rng)
     joints = None
-    for o in scene['objects']:
+    for cv.thing, o in enumerate(scene['objects'], 1):   # object i: instance class * 1000 + i
         out = PAINTERS[o['kind']](cv, cam, t if o['kind'] != 'walker' else t[:, 0, 0], xs, ys, o, rng)
         if o['kind'] == 'walker': joints = out
     cv.flow[0] = 0
-    return dict(image=cv.rgb * 2 - 1, cls=cv.cls, sid=cv.sid, flow=cv.flow, valid=valid_mask(cv.sid, cv.flow),
-                joints=joints)
+    return dict(image=cv.rgb * 2 - 1, cls=cv.cls, sid=cv.sid, inst=cv.inst, flow=cv.flow,
+                valid=valid_mask(cv.sid, cv.flow), joints=joints)
