@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'GEN_FORMAT', 'GEN_KEYS', 'PRETRAINED', 'TrainConfig',
            'make_dataset', 'shrink', 'build_generator', 'pick_device', 'check_device', 'init_distributed',
-           'deterministic_mode', 'save_checkpoint', 'load_checkpoint', 'load_generator', 'export_generator',
-           'pretrained_path', 'load_state']
+           'deterministic_mode', 'save_checkpoint', 'load_checkpoint', 'load_generator', 'load_features',
+           'export_generator', 'pretrained_path', 'load_state']
 
 # %% ../nbs/12_config.ipynb #cf000003
 import json, os, warnings
@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .io import atomic_file, atomic_write_text
 from .data import SyntheticScenes, VideoFolder
+from .features import FeatureEncoder, FeatureBank
 from .generator import SequentialGenerator, FrameGenerator, downsample, check_size
 from .discriminators import WINDOWS
 from .losses import LossConfig, GAN_SCALES
@@ -52,6 +53,9 @@ class TrainConfig:
     first_G:bool=True # vid2vid: also train an image generator for the first n_frames_G-1 frames, from labels
     fg:bool=False # the foreground-background prior (paper eq. 5): `fg_classes` painted from labels alone
     fg_classes:str='6,7' # the foreground's label channels, comma-separated (synthetic scenes: car, person)
+    use_instance:bool=False # official --use_instance: instance edges as one more input channel
+    feat_nc:int=0 # multimodal synthesis: channels of the instance features E feeds G (paper: 3; 0: off)
+    feat_k:int=4 # Gaussians per class in the feature bank that samples appearances
     # discriminators
     ndf:int=16
     n_layers_D:int=3
@@ -134,7 +138,16 @@ class TrainConfig:
         return tuple(int(c) for c in self.fg_classes.split(',')) if self.fg else ()
 
     def _check_options(self):
-        "The foreground prior and DVD-GAN's D: what they need, said before any training."
+        "The foreground prior, instance inputs and DVD-GAN's D: what they need, said before any training."
+        if self.use_instance or self.feat_nc:
+            if self.input != 'label' or self.data != 'synthetic':
+                raise ValueError(f"use_instance and feat_nc need instance maps: input='label' on the "
+                                 f"synthetic scenes (VideoFolder reads no instance maps yet), got "
+                                 f"input={self.input!r}, data={self.data!r}")
+            if self.feat_nc < 0 or self.feat_k < 1 or (self.feat_nc and (self.height % 8 or self.width % 8)):
+                raise ValueError(f"need feat_nc >= 0, feat_k >= 1 and, with features, height and width "
+                                 f"divisible by 8 (the encoder's 3 downsamplings), got "
+                                 f"feat_nc={self.feat_nc}, feat_k={self.feat_k}, {self.height}x{self.width}")
         if self.fg:
             if self.model != 'vid2vid' or self.input != 'label':
                 raise ValueError(f"fg needs model='vid2vid' and input='label' (foreground classes are label "
@@ -258,7 +271,7 @@ def make_dataset(cfg:TrainConfig):
     "The training clips: synthetic street scenes, or a VideoFolder at cfg.data."
     if cfg.data == 'synthetic':
         return SyntheticScenes(cfg.n_videos, cfg.n_frames, (cfg.height, cfg.width), cfg.data_seed,
-                               input=cfg.input)
+                               input=cfg.input, instances=cfg.use_instance or cfg.feat_nc > 0)
     return VideoFolder(cfg.data, n_frames=cfg.n_frames, input=cfg.input, size=(cfg.height, cfg.width))
 
 def shrink(batch:dict, times:int): # a batch of clips (B, T, C, H, W); halve H and W this many times
@@ -268,6 +281,7 @@ def shrink(batch:dict, times:int): # a batch of clips (B, T, C, H, W); halve H a
         for k, v in out.items():
             x = v.flatten(0, 1)
             if k == 'valid': x = -F.max_pool2d(-x, 3, 2, 1)
+            elif k == 'instance': x = x[..., ::2, ::2]          # ids: one of each 2x2, never a mean
             else: x = downsample(x) * (0.5 if k == 'flow' else 1)
             out[k] = x.unflatten(0, v.shape[:2])
     return out
@@ -355,7 +369,7 @@ def load_checkpoint(path, map_location='cpu',
     return ck
 
 def load_generator(path, device='cpu'):
-    "A checkpoint's generator in eval mode (any first-frame one as `.first_G`) and the run's TrainConfig."
+    "A checkpoint's generator (eval mode) and config; `.first_G`, `.feature_encoder/_bank` if it has them."
     ck = load_checkpoint(path, device, generator_only=True)
     if ck['G_class'] not in GENERATORS: raise ValueError(f"{path}: unknown generator class {ck['G_class']!r}")
     G = GENERATORS[ck['G_class']](**ck['G_config'])
@@ -364,7 +378,14 @@ def load_generator(path, device='cpu'):
     if ck.get('G1'):
         G.first_G = FrameGenerator(**ck['G1_config'])
         load_state(G.first_G, ck['G1'], path, 'G1')
+    if ck.get('E'): G.feature_encoder, G.feature_bank = load_features(ck, path)
     return G.to(device).eval(), TrainConfig.from_dict(ck['config'])
+
+def load_features(ck:dict, path): # a loaded checkpoint with instance features, and its file
+    "Its feature encoder (eval mode) and feature bank."
+    E = FeatureEncoder(**ck['E_config'])
+    load_state(E, ck['E'], path, 'E')
+    return E.eval(), FeatureBank.from_state(ck['bank'])
 
 def export_generator(src, # a training checkpoint
                      dst, # the generator-only file to write
@@ -380,6 +401,7 @@ def export_generator(src, # a training checkpoint
                                                   for k, v in sd.items()})
     out = {k: ck[k] for k in GEN_KEYS if k != 'G'} | dict(format=GEN_FORMAT, G=cast(ck['G']))
     if ck.get('G1'): out.update(G1_config=ck['G1_config'], G1=cast(ck['G1']))
+    if ck.get('E'): out.update(E_config=ck['E_config'], E=cast(ck['E']), bank=ck['bank'])
     return save_checkpoint(out, dst)
 
 PRETRAINED = (Path(__file__).resolve().parent.parent / 'data' / 'pretrained' if '__file__' in globals()

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['WINDOWS', 'PatchDiscriminator', 'MultiScaleDiscriminator', 'window_indices', 'temporal_windows', 'compose_flow',
            'window_flows', 'window_starts', 'TemporalDiscriminator', 'DBlock', 'sample_frames',
-           'DualVideoDiscriminator']
+           'DualVideoDiscriminator', 'judge']
 
 # %% ../nbs/07_discriminators.ipynb #ff4399f0
 from functools import partial
@@ -252,3 +252,17 @@ def forward(self:DualVideoDiscriminator, clip:torch.Tensor, # (B, T, 3, H, W), H
     h = self.temporal_2d(h.transpose(1, 2).flatten(0, 1))                                  # (B*T, C', h', w')
     temporal = self._score(self.temporal_head, h).view(B, T).sum(1)
     return dict(spatial=spatial, temporal=temporal, frames=idx)
+
+# %% ../nbs/07_discriminators.ipynb #e0e0c102
+def _halves(x): # nested lists/tuples/dicts of tensors with an even number of rows: real, then as many fake
+    if torch.is_tensor(x): return x[:len(x) // 2], x[len(x) // 2:]
+    if isinstance(x, dict):
+        h = {k: _halves(v) for k, v in x.items()}
+        return {k: a for k, (a, _) in h.items()}, {k: b for k, (_, b) in h.items()}
+    return tuple(map(list, zip(*(_halves(v) for v in x))))
+
+def judge(D, real:tuple, fake:tuple): # D's arguments for the real batch and for the generated one
+    "D on real and fake inputs in one call (per-sample norms: the same as two): (outputs on real, on fake)."
+    if [r.shape for r in real] != [f.shape for f in fake]:
+        raise ValueError("judge: the real and generated inputs must have the same shapes")
+    return _halves(D(*(torch.cat([r, f]) for r, f in zip(real, fake))))

@@ -6,7 +6,7 @@
 __all__ = ['GAN_MODES', 'GAN_SCALES', 'VGG19_FILE', 'VGG19_FETCH', 'VGG19_LAYERS', 'VGG16_LAYERS', 'VGG_TRUNKS', 'as_scales',
            'gan_loss', 'discriminator_loss', 'feature_matching_loss', 'vgg19_features', 'load_vgg19_features',
            'vgg16_features', 'load_vgg16_features', 'VGGLoss', 'masked_l1', 'flow_loss', 'warp_loss', 'warp_confidence',
-           'mask_loss', 'LossConfig', 'generator_losses']
+           'mask_loss', 'LossConfig', 'generator_losses', 'plot_history']
 
 # %% ../nbs/09_losses.ipynb #9bcc3a50
 from dataclasses import dataclass, asdict
@@ -288,3 +288,24 @@ def generator_losses(cfg:LossConfig, # weights and switches
         out['mask'] = mask_loss(mask, warped, real, cfg.mask)
     out['total'] = sum(out.values()) if out else torch.zeros(())
     return out
+
+# %% ../nbs/09_losses.ipynb #ls0plot2
+def plot_history(history:list, # Trainer.history: dicts with step and losses
+                 keys=None): # losses to plot; default: every G_ and D_ term
+    "Loss curves against the step: generator terms left, discriminator terms right."
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(1, 2, figsize=(11, 3.2))
+    if not history: return fig
+    steps = [h['step'] for h in history]
+    keys = keys or [k for k in history[-1] if k.startswith(('G_', 'D_', 'DT_'))]
+    for k in keys:
+        ax = axs[0] if k.startswith('G_') else axs[1]
+        ax.plot(steps, [h.get(k, float('nan')) for h in history], label=k[2:] if k.startswith('G_') else k)
+    for ax, t in zip(axs, ('generator', 'discriminators')):
+        ax.set_title(t)
+        ax.set_xlabel('step')
+        ax.set_yscale('log')
+        ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
