@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['FIRST_FRAMES', 'OUT_EXTS', 'field_docs', 'to_bool', 'config_parser', 'read_fields', 'train_config', 'v2v_train',
-           'parse_synthetic', 'synthetic_input', 'load_input', 'check_input', 'start_of', 'generate_video',
-           'input_fake_real', 'write_frames', 'generate_parser', 'v2v_generate', 'eval_parser', 'v2v_eval']
+           'parse_synthetic', 'synthetic_input', 'load_input', 'with_instances', 'check_input', 'start_of',
+           'generate_video', 'input_fake_real', 'write_frames', 'generate_parser', 'v2v_generate', 'eval_parser',
+           'v2v_eval']
 
 # %% ../nbs/19_cli.ipynb #230801e1
 import argparse, inspect, json, re, time
@@ -15,6 +16,7 @@ import torch
 import torch.distributed as dist
 from .io import (read_video, write_video, VIDEO_EXTS, atomic_write_text, check_outputs, write_png,
                     frames_to_numpy, frame_files, user_errors)
+from .features import instance_inputs
 from .data import (HELD_OUT_SEED, SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames,
                       read_label_maps, read_frames)
 from .io import video_pairs
@@ -139,10 +141,14 @@ def parse_synthetic(spec:str): # 'synthetic' or 'synthetic:seed=S'
 def synthetic_input(cfg:TrainConfig, # the run's config: size and input kind
                     seed:int=HELD_OUT_SEED, n_frames:int=None, # default: cfg.n_frames
                     n_scales:int=None): # the generator's scales now; default cfg.n_scales
-    "A synthetic clip as the generator sees it: dict(input (T, K, H, W), real (T, 3, H, W), name)."
-    it = SyntheticScenes(1, n_frames or cfg.n_frames, (cfg.height, cfg.width), seed, input=cfg.input)[0]
-    it = shrink({k: it[k][None] for k in (cfg.input, 'image')}, cfg.n_scales - (n_scales or cfg.n_scales))
-    return dict(input=it[cfg.input][0], real=it['image'][0], name=f'synthetic:seed={seed}')
+    "A synthetic clip as G sees it: dict(input (T, K, H, W), real (T, 3, H, W), name[, instance (T, H, W)])."
+    inst = cfg.use_instance or cfg.feat_nc > 0
+    it = SyntheticScenes(1, n_frames or cfg.n_frames, (cfg.height, cfg.width), seed, input=cfg.input,
+                         instances=inst)[0]
+    keys = (cfg.input, 'image') + (('instance',) if inst else ())
+    it = shrink({k: it[k][None] for k in keys}, cfg.n_scales - (n_scales or cfg.n_scales))
+    return dict(input=it[cfg.input][0], real=it['image'][0], name=f'synthetic:seed={seed}',
+                **({'instance': it['instance'][0]} if inst else {}))
 
 # %% ../nbs/19_cli.ipynb #de808799
 def _label_folder(folder:Path, cfg, n_classes, n_frames):
@@ -173,7 +179,8 @@ def _video_file(path:Path, cfg, n_frames):
 
 def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (sketch input: frames), or a video file
                cfg:TrainConfig, G, # the run's config and generator
-               n_frames:int=None): # frames to take; default: all (synthetic: cfg.n_frames)
+               n_frames:int=None, # frames to take; default: all (synthetic: cfg.n_frames)
+               appearance:str='0'): # instance features: a feature-bank seed, or 'real' (E on the frames)
     "A spec's generator input, checked against G: dict(input (T, K, H, W), real (T, 3, H, W) or None, name)."
     p = Path(spec)
     # always the spec: a folder of that name is ./synthetic
@@ -193,8 +200,25 @@ def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (sketch in
     else:
         raise FileNotFoundError(f"input {spec!r}: no such file or folder "
                                 "(expected synthetic[:seed=S], a folder of label maps, or a video file)")
+    inp = with_instances(inp, cfg, G, appearance)
     check_input(inp['input'], G)
     return inp
+
+def with_instances(inp:dict, cfg:TrainConfig, G, # an input as above, and the run's config and generator
+                   appearance:str='0'): # see `load_input`
+    "With `use_instance`/`feat_nc`: edges and features appended (labels kept as `shown`); else `inp` as is."
+    if not (cfg.use_instance or cfg.feat_nc): return inp
+    inst, z = inp.get('instance', inp['input'].argmax(1)), None   # label folders: one instance per class
+    if cfg.feat_nc and appearance == 'real':
+        if inp['real'] is None:
+            raise ValueError(f"--appearance real: {inp['name']} has no real frames to encode")
+        dev = next(G.parameters()).device
+        with torch.no_grad(): z = G.feature_encoder(inp['real'].to(dev), inst.to(dev)).cpu()
+    elif cfg.feat_nc:
+        if not appearance.isdigit():
+            raise ValueError(f"--appearance must be a seed (0, 1, ...) or 'real', got {appearance!r}")
+        z = G.feature_bank.feature_map(inst, int(appearance))
+    return {**inp, 'shown': inp['input'], 'input': instance_inputs(inp['input'], inst, cfg.use_instance, z)}
 
 def check_input(x:torch.Tensor, G): # input maps (T, K, H, W)
     "ValueError unless G can run on x: K channels, H and W divisible by G.body.multiple."
@@ -237,7 +261,7 @@ def generate_video(G, # a generator from `load_generator`
 
 def input_fake_real(inp:dict, fake:torch.Tensor, kind:str='label'): # kind: the input kind, for display
     "Frames (T, 3, H, nW): input | generated (| real when known)."
-    return torch.cat([input_to_rgb(inp['input'], kind), fake]
+    return torch.cat([input_to_rgb(inp.get('shown', inp['input']), kind), fake]
                      + ([inp['real']] if inp.get('real') is not None else []), -1)
 
 def write_frames(folder, frames:torch.Tensor, # (T, 3, H, W) in [-1, 1] or uint8
@@ -269,6 +293,9 @@ def generate_parser():
                    help="the first n_frames_G-1 frames: painted from the labels by the checkpoint's "
                    "first-frame generator, or the input's real ones; "
                    "auto: labels when the checkpoint has that generator, else real")
+    p.add_argument('--appearance', default='0', metavar='SEED|real',
+                   help="checkpoints with instance features (feat_nc): the seed of the appearance drawn per "
+                   "instance from the feature bank, or 'real' to encode the input's real frames")
     p.add_argument('--frames', metavar='DIR', help='also write the generated frames as PNGs to DIR')
     p.add_argument('--side_by_side', action='store_true',
                    help='write input | generated (| ground truth when known)')
@@ -294,7 +321,7 @@ def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
         check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, src],
                       a.overwrite)
         G, cfg = load_generator(a.checkpoint, check_device(pick_device(a.device)))
-        inp = load_input(a.input, cfg, G, a.n_frames)
+        inp = load_input(a.input, cfg, G, a.n_frames, a.appearance)
         if a.real and inp['real'] is None:
             raise ValueError(f"--real: {inp['name']} has no ground-truth frames")
         start = start_of(G, inp, a.first_frames)
