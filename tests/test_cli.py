@@ -66,3 +66,15 @@ def test_gpu_check_needs_cuda(tmp_path, run):
     r = run(sys.executable, root / 'tools' / 'gpu_check.py', '--out', tmp_path / 'g.json', ok=False)
     assert r.returncode != 0 and 'no CUDA device' in r.stderr
     assert not (tmp_path / 'g.json').exists()
+
+
+def test_predict_writes_observed_then_predicted(tmp_path, run, bin_dir):
+    ck = Path(__file__).resolve().parents[1] / 'data' / 'pretrained' / 'tiny-label-vid2vid.pt'
+    out = tmp_path / 'future.mp4'
+    r = run(bin_dir / 'v2v_predict', ck, out, '--labels', 'flow', '--n_obs', '4', '--n_pred', '3')
+    assert 'wrote' in r.stdout and '4 observed + 3 predicted' in r.stdout
+    assert read_video(out).shape == (7, 3, 64, 64)
+    real = SyntheticScenes(1, 7, 64, seed=10_000)[0]['image'][:4]
+    assert (read_video(out)[:4] - real).abs().mean() < 0.05          # the observed frames are the clip's own
+    r = run(bin_dir / 'v2v_predict', ck, out, ok=False)                # no overwriting without --overwrite
+    assert r.returncode != 0 and 'exists' in r.stderr
