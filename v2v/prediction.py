@@ -327,7 +327,8 @@ def load_predictor(path): # a file written by `save_predictor`
     from pathlib import Path
     if not Path(path).is_file(): raise FileNotFoundError(f"no predictor file at {path}")
     try: ck = torch.load(path, weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a readable predictor file: {type(e).__name__}") from None
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable predictor file: {type(e).__name__}") from None
     if not isinstance(ck, dict) or ck.get('format') != 'v2v-predictor-1' or ck.get('cls') not in PREDICTORS:
         raise ValueError(f"{path} is not a v2v predictor file (expected format 'v2v-predictor-1')")
     m = PREDICTORS[ck['cls']](**ck['config'])
@@ -338,9 +339,9 @@ def load_predictor(path): # a file written by `save_predictor`
 def predict_parser():
     import argparse
     p = argparse.ArgumentParser('v2v_predict', allow_abbrev=False,
-                                description='Predict the next frames of a clip: future label maps, then vid2vid '
-                                'from the last observed frames.')
-    p.add_argument('checkpoint', help="a vid2vid checkpoint (v2v_train's checkpoint.pt or an exported generator)")
+                                description='Predict the next frames of a clip: future label maps, '
+                                'then vid2vid from the last observed frames.')
+    p.add_argument('checkpoint', help="a vid2vid checkpoint (v2v_train's checkpoint.pt, or an exported one)")
     p.add_argument('out', help='the video to write (.mp4 or .gif): observed frames, then predicted ones')
     p.add_argument('--input', default='synthetic', metavar='SPEC',
                    help='synthetic[:seed=S] (default: the held-out seed), or a folder of label maps whose '
@@ -348,7 +349,7 @@ def predict_parser():
     p.add_argument('--n_obs', type=int, default=4, help='observed frames K (default 4)')
     p.add_argument('--n_pred', type=int, default=8, help='frames to predict N (default 8)')
     p.add_argument('--labels', choices=('flow', 'learned', 'true'), default='learned',
-                   help='future label maps: flow extrapolation, the learned predictor, or the true ones (oracle)')
+                   help='future maps: flow extrapolation, the learned predictor, or the true ones (oracle)')
     p.add_argument('--label_predictor', metavar='PATH',
                    help="for --labels learned: a save_predictor file; default the repository's "
                    'data/pretrained/label-predictor-64.pt')
@@ -364,7 +365,7 @@ def v2v_predict(argv:list=None): # command-line words; default: sys.argv[1:]
     from v2v.cli import load_input
     a = predict_parser().parse_args(argv)
     with user_errors('v2v_predict'):
-        if a.n_obs < 2 or a.n_pred < 1: raise ValueError(f"need --n_obs >= 2 and --n_pred >= 1")
+        if a.n_obs < 2 or a.n_pred < 1: raise ValueError("need --n_obs >= 2 and --n_pred >= 1")
         check_outputs({'OUT': a.out}, [a.checkpoint], a.overwrite)
         G, cfg = load_generator(a.checkpoint)
         if cfg.input != 'label' or cfg.use_instance or cfg.feat_nc:
