@@ -144,10 +144,12 @@ class TrainConfig:
                 raise ValueError(f"use_instance and feat_nc need instance maps: input='label' on the "
                                  f"synthetic scenes (VideoFolder reads no instance maps yet), got "
                                  f"input={self.input!r}, data={self.data!r}")
-            if self.feat_nc < 0 or self.feat_k < 1 or (self.feat_nc and (self.height % 8 or self.width % 8)):
+            m = 8 * 2 ** (self.n_scales - 1 if self.scale_every else 0)   # E's downsamplings at the coarsest
+            if self.feat_nc < 0 or self.feat_k < 1 or (self.feat_nc and (self.height % m or self.width % m)):
                 raise ValueError(f"need feat_nc >= 0, feat_k >= 1 and, with features, height and width "
-                                 f"divisible by 8 (the encoder's 3 downsamplings), got "
-                                 f"feat_nc={self.feat_nc}, feat_k={self.feat_k}, {self.height}x{self.width}")
+                                 f"divisible by {m} (the encoder's 3 downsamplings at the coarsest scale "
+                                 f"trained), got feat_nc={self.feat_nc}, feat_k={self.feat_k}, "
+                                 f"{self.height}x{self.width}")
         if self.fg:
             if self.model != 'vid2vid' or self.input != 'label':
                 raise ValueError(f"fg needs model='vid2vid' and input='label' (foreground classes are label "

@@ -125,12 +125,14 @@ class FeatureBank:
                     for c in classes.unique()}, feats.shape[1])
     def feature_map(self, inst:torch.Tensor, # instance ids (..., T, H, W) of one clip (or a batch)
                     seed:int=0):
-        "Features (..., T, C, H, W): one draw per instance id, the same in every frame."
+        "Features (..., T, C, H, W): one draw per instance id, the same in every frame (clip b: seed + b)."
+        if inst.ndim == 4: return torch.stack([self.feature_map(x, seed + b) for b, x in enumerate(inst)])
         ids, where = inst.unique(return_inverse=True)
+        missing = sorted(set(id_classes(ids).tolist()) - set(self.mixtures))
+        if missing: raise ValueError(f"the feature bank has no appearances for classes {missing} "
+                                     f"(it knows {sorted(self.mixtures)})")
         g = torch.Generator().manual_seed(seed)
-        f = torch.zeros(len(ids), self.feat_nc)
-        for j, c in enumerate(id_classes(ids).tolist()):
-            if c in self.mixtures: f[j] = self.mixtures[c].sample(1, g)[0]
+        f = torch.stack([self.mixtures[c].sample(1, g)[0] for c in id_classes(ids).tolist()])
         return f.to(inst.device)[where].movedim(-1, -3)
     def state(self):
         return dict(feat_nc=self.feat_nc, mixtures={c: m.state() for c, m in self.mixtures.items()})
@@ -177,6 +179,7 @@ def appearance_drift(video:torch.Tensor, # frames (T, 3, H, W) in [-1, 1]
     d = check_shape(video, 'T 3 H W', 'video')
     check_shape(flow, 'T 2 H W', 'flow', d)
     check_shape(inst, 'T H W', 'inst', d, float=False)
+    check_shape(valid, 'T 1 H W', 'valid', d)
     err = ((video[1:] - warp(video[:-1], flow[1:])) / 2).pow(2).sum(1)        # (T-1, H, W)
     ok, ids = valid[1:, 0] > 0, inst[1:]
     per = [err[ok & (ids == i)].mean() for i in inst[inst >= 1000].unique()
