@@ -133,6 +133,7 @@ class FeatureBank:
                                      f"(it knows {sorted(self.mixtures)})")
         g = torch.Generator().manual_seed(seed)
         f = torch.stack([self.mixtures[c].sample(1, g)[0] for c in id_classes(ids).tolist()])
+        f = f.clamp(-1, 1)                                      # the encoder's range (a tanh)
         return f.to(inst.device)[where].movedim(-1, -3)
     def state(self):
         return dict(feat_nc=self.feat_nc, mixtures={c: m.state() for c, m in self.mixtures.items()})
