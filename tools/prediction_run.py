@@ -1,6 +1,6 @@
 """Run (or resume) nbs/21_prediction.ipynb's experiment, then export what the notebook shows.
 
-    # CPU budgets in minutes: the label predictor (10) and PredNet (90); one thread
+    # CPU budgets in minutes: the label predictor (10) and PredNet (90)
     OMP_NUM_THREADS=1 python tools/prediction_run.py [--labels 10] [--prednet 90]
 
 Training is resumable (runs/prediction/, saved every 5 CPU minutes); a finished run is only scored again.
@@ -15,8 +15,7 @@ OUT, PRE = ROOT / 'data' / 'prediction', ROOT / 'data' / 'pretrained'
 
 
 def main(labels:float, prednet:float, run:Path):
-    import torch
-    torch.set_num_threads(1)
+    import torch   # threads: OMP_NUM_THREADS (the budgets are CPU time, summed over threads)
     from v2v.config import pretrained_path
     from v2v.prediction import (prediction_experiment, plot_horizons, LabelPredictor, PredNet,
                                 save_predictor)
