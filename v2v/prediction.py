@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['PREDICTORS', 'split_clip', 'splat', 'advance', 'extrapolate', 'last_flow', 'LabelPredictor', 'clip_flows',
            'train_label_predictor', 'synthesize_future', 'ConvLSTMCell', 'PredNet', 'train_prednet', 'predict_future',
-           'horizon_scores', 'label_scores', 'prediction_experiment', 'plot_horizons', 'save_predictor',
+           'truth_stats', 'horizon_scores', 'label_scores', 'prediction_experiment', 'plot_horizons', 'save_predictor',
            'load_predictor', 'predict_parser', 'v2v_predict']
 
 # %% ../nbs/21_prediction.ipynb #pr000002
@@ -238,17 +238,26 @@ def predict_future(batch:dict, # split clips, batched: obs_frames (B, K, 3, H, W
     return frames, maps
 
 # %% ../nbs/21_prediction.ipynb #pr000026
+def truth_stats(batch:dict): # the split clips
+    "The true frames' Inception statistics per horizon and I3D statistics: computed once for every method."
+    from v2v import metrics as M
+    true = batch['frames']
+    return dict(fid=[M.inception_stats(true[:, h], progress=False) for h in range(true.shape[1])],
+                fvd=M.i3d_stats(true, progress=False) if true.shape[1] >= 9 else None)
+
 def horizon_scores(pred:torch.Tensor, batch:dict, # predicted frames (B, N, 3, H, W), and the split clips
-                   metrics=('psnr', 'ssim', 'lpips', 'fid', 'warp_error', 'fvd')):
+                   metrics=('psnr', 'ssim', 'lpips', 'fid', 'warp_error', 'fvd'),
+                   truth:dict=None): # `truth_stats(batch)`, to share between methods; default: computed here
     "metric -> per-horizon values (N,) (FVD: one value, over the whole clips), means over the clips."
     from v2v import metrics as M
     true, out = batch['frames'], {}
+    if truth is None and {'fid', 'fvd'} & set(metrics): truth = truth_stats(batch)
     # a frame equal to the truth has infinite PSNR, a pair with no valid pixel a NaN warping error: left out
     if 'psnr' in metrics: out['psnr'] = M.psnr(pred, true).nan_to_num(posinf=float('nan')).nanmean(0)
     if 'ssim' in metrics: out['ssim'] = M.ssim(pred, true).mean(0)
     if 'lpips' in metrics: out['lpips'] = M.lpips(pred, true, progress=False).mean(0)
     if 'fid' in metrics:
-        out['fid'] = torch.tensor([M.fid(true[:, h], pred[:, h], progress=False)
+        out['fid'] = torch.tensor([M.fid(truth['fid'][h], pred[:, h], progress=False)
                                    for h in range(pred.shape[1])])
     if 'warp_error' in metrics:
         video = torch.cat([batch['obs_frames'][:, -1:], pred], 1)
@@ -256,7 +265,8 @@ def horizon_scores(pred:torch.Tensor, batch:dict, # predicted frames (B, N, 3, H
         valid = torch.cat([zero[:, :, :1], batch['valid']], 1)
         flow = torch.cat([zero, batch['flow']], 1)
         out['warp_error'] = M.warp_error(video, flow, valid, reduce=False).nanmean(0)
-    if 'fvd' in metrics and pred.shape[1] >= 9: out['fvd'] = torch.tensor(M.fvd(true, pred, progress=False))
+    if 'fvd' in metrics and pred.shape[1] >= 9:
+        out['fvd'] = torch.tensor(M.fvd(truth['fvd'], pred, progress=False))
     return out
 
 def label_scores(maps:torch.Tensor, batch:dict): # predicted one-hot maps (B, N, C, H, W)
@@ -317,12 +327,13 @@ def prediction_experiment(out, # folder for results.json and the trained predict
     parts = [split_clip(test[i], n_obs, n_pred) for i in range(n_test)]
     batch = {k: torch.stack([p[k] for p in parts]) for k in parts[0]}
     frames, maps = predict_future(batch, G, lp, pn)
+    truth = truth_stats(batch) if {'fid', 'fvd'} & set(metrics) else None
     machine = f'{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}'
     res = dict(date=datetime.date.today().isoformat(), machine=machine, generator=str(G_path), n_obs=n_obs,
                n_pred=n_pred, n_test=n_test,
                budgets=dict(labels=st_lp['spent'] / 60, prednet=st_pn['spent'] / 60),
                steps=dict(labels=len(st_lp['hist']), prednet=len(st_pn['hist'])),
-               frames={k: {m: v.tolist() for m, v in horizon_scores(f, batch, metrics).items()}
+               frames={k: {m: v.tolist() for m, v in horizon_scores(f, batch, metrics, truth).items()}
                        for k, f in frames.items()},
                labels={k: label_scores(m, batch).tolist() for k, m in maps.items()})
     atomic_write_text(out / 'results.json', json.dumps(res, indent=1))
