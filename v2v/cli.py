@@ -18,7 +18,7 @@ from .io import (read_video, write_video, VIDEO_EXTS, atomic_write_text, check_o
                     frames_to_numpy, frame_files, user_errors)
 from .features import instance_inputs
 from .data import (HELD_OUT_SEED, SyntheticScenes, input_to_rgb, one_hot, sketch_from_frames,
-                      read_label_maps, read_frames)
+                      read_label_maps, read_frames, read_instance_map)
 from .io import video_pairs
 from .generator import generate, for_inference
 from .config import TrainConfig, PRESETS, CHOICES, load_generator, load_checkpoint, shrink
@@ -165,7 +165,15 @@ def _label_folder(folder:Path, cfg, n_classes, n_frames):
         if real.shape[-2:] != cls.shape[-2:]:
             raise ValueError(f"{img}: frames of {tuple(real.shape[-2:])}, "
                              f"but its label maps in {folder} are {tuple(cls.shape[-2:])}")
-    return dict(input=one_hot(cls, n_classes), real=real, name=str(folder))
+    out = dict(input=one_hot(cls, n_classes), real=real, name=str(folder))
+    inst = root / 'instances' / folder.name
+    if folder.parent.name == 'labels' and inst.is_dir() and (cfg.use_instance or cfg.feat_nc):
+        files = frame_files(inst)
+        if len(files) < len(cls):
+            raise ValueError(f"{inst}: {len(files)} instance maps for {len(cls)} label maps")
+        out['instance'] = torch.stack([torch.from_numpy(read_instance_map(f, cls.shape[-2:]))
+                                       for f in files[:len(cls)]])
+    return out
 
 def _video_file(path:Path, cfg, n_frames):
     if cfg.input != 'sketch':
@@ -191,7 +199,7 @@ def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (sketch in
         if cfg.input == 'sketch':
             frames = read_frames(p, n_frames)
             inp = dict(input=sketch_from_frames(frames), real=frames, name=str(p))
-        else: inp = _label_folder(p, cfg, G.input_nc, n_frames)
+        else: inp = _label_folder(p, cfg, G.input_nc - cfg.use_instance - cfg.feat_nc, n_frames)
     elif p.is_file():
         if p.suffix.lower() not in VIDEO_EXTS:
             raise ValueError(f"{p}: expected a video file ({', '.join(VIDEO_EXTS)}), a folder of label maps, "
@@ -208,7 +216,7 @@ def with_instances(inp:dict, cfg:TrainConfig, G, # an input as above, and the ru
                    appearance:str='0'): # see `load_input`
     "With `use_instance`/`feat_nc`: edges and features appended (labels kept as `shown`); else `inp` as is."
     if not (cfg.use_instance or cfg.feat_nc): return inp
-    inst, z = inp.get('instance', inp['input'].argmax(1)), None   # label folders: one instance per class
+    inst, z = inp.get('instance', inp['input'].argmax(1)), None   # no instances/: one instance per class
     if cfg.feat_nc and appearance == 'real':
         if inp['real'] is None:
             raise ValueError(f"--appearance real: {inp['name']} has no real frames to encode")

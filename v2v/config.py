@@ -140,10 +140,9 @@ class TrainConfig:
     def _check_options(self):
         "The foreground prior, instance inputs and DVD-GAN's D: what they need, said before any training."
         if self.use_instance or self.feat_nc:
-            if self.input != 'label' or self.data != 'synthetic':
-                raise ValueError(f"use_instance and feat_nc need instance maps: input='label' on the "
-                                 f"synthetic scenes (VideoFolder reads no instance maps yet), got "
-                                 f"input={self.input!r}, data={self.data!r}")
+            if self.input != 'label':
+                raise ValueError(f"use_instance and feat_nc need instance maps: input='label' (the synthetic "
+                                 f"scenes, or a folder with instances/), got input={self.input!r}")
             m = 8 * 2 ** (self.n_scales - 1 if self.scale_every else 0)   # E's downsamplings at the coarsest
             if self.feat_nc < 0 or self.feat_k < 1 or (self.feat_nc and (self.height % m or self.width % m)):
                 raise ValueError(f"need feat_nc >= 0, feat_k >= 1 and, with features, height and width "
@@ -274,7 +273,8 @@ def make_dataset(cfg:TrainConfig):
     if cfg.data == 'synthetic':
         return SyntheticScenes(cfg.n_videos, cfg.n_frames, (cfg.height, cfg.width), cfg.data_seed,
                                input=cfg.input, instances=cfg.use_instance or cfg.feat_nc > 0)
-    return VideoFolder(cfg.data, n_frames=cfg.n_frames, input=cfg.input, size=(cfg.height, cfg.width))
+    return VideoFolder(cfg.data, n_frames=cfg.n_frames, input=cfg.input, size=(cfg.height, cfg.width),
+                       instances=cfg.use_instance or cfg.feat_nc > 0)
 
 def shrink(batch:dict, times:int): # a batch of clips (B, T, C, H, W); halve H and W this many times
     "The batch at a coarser scale: maps and frames average-pooled, flow pooled and halved, valid eroded."

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['HELD_OUT_SEED', 'RENDER_BYTES', 'one_hot', 'label_to_rgb', 'sketch_from_frames', 'SyntheticScenes', 'save_clip',
-           'clear_dataset', 'write_dataset', 'VideoFolder', 'read_label_maps', 'read_frames', 'input_to_rgb',
-           'demo_panels', 'v2v_data']
+           'clear_dataset', 'write_dataset', 'read_instance_map', 'VideoFolder', 'read_label_maps', 'read_frames',
+           'input_to_rgb', 'demo_panels', 'v2v_data']
 
 # %% ../nbs/03_data.ipynb #72541353
 import time
@@ -94,21 +94,25 @@ class SyntheticScenes(Dataset):
 def save_clip(item:dict, # a SyntheticScenes item (label input)
               root, # data set folder
               name:str): # video name
-    "Write one clip's frames, class maps and exact flow in the on-disk format."
-    root = Path(root)
-    for sub in ('images', 'labels', 'flow'): (root / sub / name).mkdir(parents=True, exist_ok=True)
-    frames = frames_to_numpy(item['image'])
+    "Write one clip's frames, class maps, exact flow (and instance ids if it has them) in the on-disk format."
+    root, inst = Path(root), item.get('instance')
+    if inst is not None and not 0 <= inst.min() <= inst.max() < 2 ** 16:
+        raise ValueError(f"instance ids must fit in 16 bits, got {inst.min()}..{inst.max()}")
+    for sub in ('images', 'labels', 'flow') + (() if inst is None else ('instances',)):
+        (root / sub / name).mkdir(parents=True, exist_ok=True)
+    frames, ids = frames_to_numpy(item['image']), None if inst is None else inst.numpy().astype(np.uint16)
     cls = item['label'].argmax(1).to(torch.uint8).numpy()
     for t in range(len(frames)):
         write_png(root / 'images' / name / f'{t:06d}.png', frames[t][..., ::-1].copy())
         write_png(root / 'labels' / name / f'{t:06d}.png', cls[t])
         write_flow_png(root / 'flow' / name / f'{t:06d}.png', item['flow'][t], item['valid'][t])
+        if ids is not None: write_png(root / 'instances' / name / f'{t:06d}.png', ids[t])
 
 def clear_dataset(root):
-    "Remove what `write_dataset` writes (classes.txt, images/, labels/, flow/) from `root`, and nothing else."
+    "Remove what `write_dataset` writes (classes.txt, images/, labels/, flow/, instances/), and nothing else."
     import shutil
     root = Path(root)
-    for sub in ('images', 'labels', 'flow'):
+    for sub in ('images', 'labels', 'flow', 'instances'):
         if (root / sub).is_dir(): shutil.rmtree(root / sub)
     if (root / 'classes.txt').is_file(): (root / 'classes.txt').unlink()
 
@@ -124,6 +128,17 @@ def write_dataset(ds, root, prefix:str='clip'):
         save_clip(ds[i], root, f'{prefix}{i:04d}')
     return root
 
+# %% ../nbs/03_data.ipynb #da0inst0
+def read_instance_map(path, hw=None): # an image of instance ids; hw: the (H, W) it must have
+    "Instance ids (H, W), int64, from a one-channel integer image (a 16-bit grey PNG), with clear errors."
+    a = read_image(path)
+    if a.ndim != 2 or a.dtype.kind not in 'iu':
+        raise ValueError(f"{path}: instance maps must be one channel of integer ids (a 16-bit grey PNG), "
+                         f"got shape {a.shape} of {a.dtype}")
+    if hw is not None and a.shape != tuple(hw):
+        raise ValueError(f"{path}: instance map size {a.shape} differs from its frames' {tuple(hw)}")
+    return a.astype(np.int64)
+
 # %% ../nbs/03_data.ipynb #e01dadb6
 class VideoFolder(Dataset):
     "Windows of `n_frames` from a video folder: dict(label|sketch, image, flow, valid), as SyntheticScenes."
@@ -135,9 +150,10 @@ class VideoFolder(Dataset):
                  size=None, # (H, W) to resize to, explicitly; default: keep the files' size
                  flow:str='auto', # 'auto' (files if present, else estimate), 'estimate', or 'none' (zeros)
                  flow_method:str='dis', # for estimated flow: 'dis' or 'farneback'
-                 check:bool=True): # check every file now, not mid-training (header sizes, counts, label ids)
-        (self.root, self.n_frames, self.input,
-         self.flow, self.flow_method) = Path(root), n_frames, input, flow, flow_method
+                 check:bool=True, # check every file now, not mid-training (header sizes, counts, label ids)
+                 instances:bool=False): # also read instances/<video>/ (integer ids) as item['instance']
+        (self.root, self.n_frames, self.input, self.flow, self.flow_method,
+         self.instances) = Path(root), n_frames, input, flow, flow_method, instances
         self.size = None if size is None else ((size, size) if isinstance(size, int) else tuple(size))
         if input not in ('label', 'sketch'):
             raise ValueError(f"input must be 'label' or 'sketch', got {input!r}")
@@ -161,6 +177,7 @@ class VideoFolder(Dataset):
             elif p.suffix.lower() in VIDEO_EXTS: src, n = p, video_length(p)
             else: continue
             if input == 'label': self._check_labels(p, src, n)
+            if instances: self._check_count(p, 'instances', 'instance', n)
             self.videos[p.stem if p.is_file() else p.name] = (src, n)
         if not self.videos: raise ValueError(f"{img_root}: no frame folders or video files found")
         step = stride or n_frames
@@ -171,16 +188,20 @@ class VideoFolder(Dataset):
         if check: self.check()
 
     def _check_labels(self, p, src, n):
-        ld = self.root / 'labels' / (p.stem if p.is_file() else p.name)
-        if not ld.is_dir(): raise FileNotFoundError(f"{ld}: missing label maps for {p}")
-        labels = frame_files(ld)
-        if len(labels) != n: raise ValueError(f"{ld}: {len(labels)} label maps for {n} frames in {p}")
+        labels = self._check_count(p, 'labels', 'label', n)
         if isinstance(src, list) and src:
             from PIL import Image
             with Image.open(src[0]) as a, Image.open(labels[0]) as b:
                 if a.size != b.size:
                     raise ValueError(f"{labels[0]}: label size {b.size[::-1]} differs from frame {src[0]} "
                                      f"size {a.size[::-1]}")
+
+    def _check_count(self, p, sub, what, n): # root/sub/<video> holds one `what` map per frame of video p
+        d = self.root / sub / (p.stem if p.is_file() else p.name)
+        if not d.is_dir(): raise FileNotFoundError(f"{d}: missing {what} maps for {p}")
+        files = frame_files(d)
+        if len(files) != n: raise ValueError(f"{d}: {len(files)} {what} maps for {n} frames in {p}")
+        return files
 
     def check(self):
         "Every video's frames, label maps, flow files: one size per video, one file per frame, class ids < K."
@@ -207,6 +228,8 @@ class VideoFolder(Dataset):
             if self.input == 'label':
                 for f in frame_files(self.root / 'labels' / name):
                     self._check_label(f, read_image(f, 'L'), hw)
+            if self.instances:
+                for f in frame_files(self.root / 'instances' / name): read_instance_map(f, hw)
         return self
 
     def _check_label(self, f, a, hw): # a label map as read from file f, and its frames' (H, W)
@@ -238,6 +261,10 @@ class VideoFolder(Dataset):
             maps.append(a)
         return torch.from_numpy(np.stack(maps)).long()
 
+    def _instance_maps(self, name, start, frames):
+        files = frame_files(self.root / 'instances' / name)[start:start + self.n_frames]
+        return torch.from_numpy(np.stack([read_instance_map(f, frames.shape[-2:]) for f in files]))
+
     def _flow(self, name, start, frames):
         fd = self.root / 'flow' / name
         if self.flow == 'none':
@@ -260,6 +287,7 @@ class VideoFolder(Dataset):
         item = dict(image=frames, flow=flow, valid=valid)
         if self.input == 'label': item['label'] = one_hot(self._labels(name, start, frames), self.n_classes)
         else: item['sketch'] = sketch_from_frames(frames)
+        if self.instances: item['instance'] = self._instance_maps(name, start, frames)
         if self.size is not None and tuple(frames.shape[-2:]) != self.size:
             sy, sx = self.size[0] / frames.shape[-2], self.size[1] / frames.shape[-1]
             item['image'] = self._resize(item['image'], 'bilinear').clamp(-1, 1)
@@ -268,6 +296,8 @@ class VideoFolder(Dataset):
             item['valid'] = (self._resize(item['valid'], 'nearest') > 0.5).float()
             key = self.input
             item[key] = self._resize(item[key], 'nearest')
+            if self.instances:   # ids up to 2**24 are exact in float32
+                item['instance'] = self._resize(item['instance'][:, None].float(), 'nearest')[:, 0].long()
         return item
 
 # %% ../nbs/03_data.ipynb #e49d08af
@@ -327,12 +357,14 @@ def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
              seed:int=0, # random seed
              input:str='label', # for --demo: 'label', 'sketch' or 'pose'
              demo:bool=False, # write one clip as a side-by-side video instead
+             instances:bool=False, # also write instances/ (instance ids) for `--use_instance`/`--feat_nc`
              overwrite:bool=False): # replace an existing data set (its clips are removed first) or demo video
     "Write a synthetic street-scene data set (or a demo video) to `out`."
     try:                                                              # every check before rendering anything
         if n_videos < 1: raise ValueError(f"--n_videos must be >= 1, got {n_videos}")
         check_outputs({'OUT': out}, overwrite=overwrite)
-        ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input)
+        ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input,
+                             instances=instances)
         if demo and Path(out).suffix.lower() not in ('.mp4', '.gif'):
             raise ValueError(f"{out}: --demo writes a video: give a .mp4 or .gif path")
     except (ValueError, FileExistsError) as e: raise SystemExit(f'v2v_data: error: {e}') from None
