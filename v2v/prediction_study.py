@@ -99,6 +99,7 @@ def prediction_experiment(out, # folder for results.json and the trained predict
                           n_test:int=32, n_obs:int=4, n_pred:int=16, # held-out clips and their split
                           chunk:float=5., # CPU minutes between saves
                           seed:int=0, # seeds the predictors' initialisation and their training batches
+                          methods=None, # the methods to score (`predict_future`'s names); default: all
                           metrics=('psnr', 'ssim', 'lpips', 'fid', 'warp_error', 'fvd')):
     "Train the label predictor and PredNet, score every method on held-out clips; write out/results.json."
     import json, platform, datetime
@@ -130,7 +131,7 @@ def prediction_experiment(out, # folder for results.json and the trained predict
                budgets=dict(labels=st_lp['spent'] / 60, prednet=st_pn['spent'] / 60),
                steps=dict(labels=len(st_lp['hist']), prednet=len(st_pn['hist'])),
                frames={k: {m: v.tolist() for m, v in horizon_scores(f, batch, metrics, truth).items()}
-                       for k, f in frames.items()},
+                       for k, f in frames.items() if methods is None or k in methods},
                labels={k: label_scores(m, batch).tolist() for k, m in maps.items()})
     atomic_write_text(out / 'results.json', json.dumps(res, indent=1))
     return res, frames, maps, batch
