@@ -141,7 +141,7 @@ def read_instance_map(path, hw=None): # an image of instance ids; hw: the (H, W)
 
 # %% ../nbs/03_data.ipynb #e01dadb6
 class VideoFolder(Dataset):
-    "Windows of `n_frames` from a video folder: dict(label|sketch, image, flow, valid), as SyntheticScenes."
+    "Windows of `n_frames` from a video folder: dict(label|sketch, image, flow, valid[, instance]), as in memory."
     def __init__(self, root, # folder with images/ (and labels/, flow/)
                  n_frames:int=8, # frames per item
                  input:str='label', # 'label' (needs labels/) or 'sketch' (edge maps of the frames)
@@ -296,8 +296,8 @@ class VideoFolder(Dataset):
             item['valid'] = (self._resize(item['valid'], 'nearest') > 0.5).float()
             key = self.input
             item[key] = self._resize(item[key], 'nearest')
-            if self.instances:   # ids up to 2**24 are exact in float32
-                item['instance'] = self._resize(item['instance'][:, None].float(), 'nearest')[:, 0].long()
+            if self.instances:   # float64 holds any id of a 32-bit map exactly
+                item['instance'] = self._resize(item['instance'][:, None].double(), 'nearest')[:, 0].long()
         return item
 
 # %% ../nbs/03_data.ipynb #e49d08af
