@@ -141,7 +141,7 @@ def read_instance_map(path, hw=None): # an image of instance ids; hw: the (H, W)
 
 # %% ../nbs/03_data.ipynb #e01dadb6
 class VideoFolder(Dataset):
-    "Windows of `n_frames` from a video folder: dict(label|sketch, image, flow, valid[, instance]), as in memory."
+    "Windows of `n_frames` from a video folder: dict(label|sketch, image, flow, valid[, instance])."
     def __init__(self, root, # folder with images/ (and labels/, flow/)
                  n_frames:int=8, # frames per item
                  input:str='label', # 'label' (needs labels/) or 'sketch' (edge maps of the frames)
