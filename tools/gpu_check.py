@@ -38,7 +38,7 @@ def main(argv=None):
             for comp in (False, True):
                 rows.append(dict(preset=name, **benchmark_training(
                     TrainConfig.preset(name, out=d, compile=comp), steps=3)))
-        vgg = {} if a.paper_vgg else dict(w_vgg=0.)
+        vgg = {} if a.paper_vgg else dict(loss_weight=dict(vgg=0.))
         rows.append(dict(preset='paper' + ('' if a.paper_vgg else ' (w_vgg=0)'),
                          **benchmark_training(TrainConfig.paper(out=d, **vgg), steps=2)))
     print(presets_table(rows))

@@ -21,7 +21,8 @@ from .data import (HELD_OUT_SEED, SyntheticScenes, input_to_rgb, one_hot, sketch
                       read_label_maps, read_frames, read_instance_map)
 from .io import video_pairs
 from .generator import generate, for_inference
-from .config import TrainConfig, PRESETS, CHOICES, load_generator, load_checkpoint, shrink
+from .config import TrainConfig, PRESETS, CHOICES, load_generator, load_checkpoint, shrink, merged
+from .losses import LOSSES
 from .train import Trainer, pick_device, check_device
 
 # %% ../nbs/19_cli.ipynb #e3a10f4d
@@ -39,7 +40,7 @@ def to_bool(s:str): # true/false, yes/no, on/off, 1/0
 
 # %% ../nbs/19_cli.ipynb #0a5cba76
 def config_parser():
-    "v2v_train's parser: --preset, --config, --resume, --steps, --quiet, and one flag per TrainConfig field."
+    "v2v_train's parser: --preset, --config, --resume, --steps, --quiet, a flag per config field and loss."
     p = argparse.ArgumentParser('v2v_train', allow_abbrev=False, description="Train vid2vid. Each field "
         "comes from the preset, then the run's saved config (with --resume), then --config, then the flags.")
     p.add_argument('--preset', choices=PRESETS, default='tiny',
@@ -55,11 +56,16 @@ def config_parser():
                    help='start over in an --out that holds a run (its checkpoint is replaced)')
     g, docs, tiny = p.add_argument_group('config fields (TrainConfig)'), field_docs(), TrainConfig.tiny()
     for f in fields(TrainConfig):
+        if f.type is dict: continue                                     # loss_weight: the --w_ flags below
         kw = dict(default=None, help=f"{docs.get(f.name, '')} (tiny: {getattr(tiny, f.name)})".lstrip())
         if f.type is bool: kw.update(type=to_bool, nargs='?', const=True, metavar='true|false')
         elif f.name in CHOICES: kw.update(choices=CHOICES[f.name])
         else: kw.update(type=f.type, metavar=f.type.__name__.upper())
         g.add_argument('--' + f.name, **kw)
+    w = p.add_argument_group('loss weights (loss_weight: one flag per registered term, 0 switches it off)')
+    for n, l in LOSSES.items():
+        w.add_argument(f'--w_{n}', type=float, default=None, metavar='W',
+                       help=f"{(l.fn.__doc__ or '').strip()} (tiny: {tiny.loss_weight[n]})")
     return p
 
 # %% ../nbs/19_cli.ipynb #5838de7d
@@ -78,14 +84,16 @@ def read_fields(path): # a YAML or JSON file
 def train_config(argv:list=None): # command-line words; default: sys.argv[1:]
     "The TrainConfig of a v2v_train command line, and the parsed options."
     a = config_parser().parse_args(argv)
-    flags = {f.name: getattr(a, f.name) for f in fields(TrainConfig) if getattr(a, f.name) is not None}
+    flags = {f.name: getattr(a, f.name) for f in fields(TrainConfig)
+             if f.type is not dict and getattr(a, f.name) is not None}
+    flags['loss_weight'] = {n: getattr(a, f'w_{n}') for n in LOSSES if getattr(a, f'w_{n}') is not None}
     file = read_fields(a.config) if a.config else {}
     base = asdict(TrainConfig.preset(a.preset))
     run = Path(flags.get('out', file.get('out', base['out'])))
     if a.resume and (run / 'config.yaml').is_file(): base = read_fields(run / 'config.yaml')
     elif a.resume and (run / 'checkpoint.pt').is_file():
         base = load_checkpoint(run / 'checkpoint.pt')['config']   # a kill before config.yaml
-    return TrainConfig.from_dict({**base, **file, **flags}), a
+    return TrainConfig.from_dict(merged(merged(base, file), flags)), a
 
 # %% ../nbs/19_cli.ipynb #d14f79e3
 def _written(out:Path):
@@ -247,10 +255,10 @@ def start_of(G, inp:dict, # a generator from `load_generator`, and an input from
     if first_frames not in FIRST_FRAMES:
         raise ValueError(f"first_frames must be one of {FIRST_FRAMES}, got {first_frames!r}")
     if G.n_frames_G == 1: return 'none'
-    has_G1, real = getattr(G, 'first_G', None) is not None, inp.get('real')
-    if first_frames == 'auto': first_frames = 'labels' if has_G1 or real is None else 'real'
-    if first_frames == 'labels' and not has_G1:
-        raise ValueError("this checkpoint has no first-frame generator (trained with first_G=False, "
+    has_first_G, real = getattr(G, 'first_G', None) is not None, inp.get('real')
+    if first_frames == 'auto': first_frames = 'labels' if has_first_G or real is None else 'real'
+    if first_frames == 'labels' and not has_first_G:
+        raise ValueError("this checkpoint has no first-frame generator (trained with use_single_G=False, "
                          "or by an older v2v): it can only continue real frames; "
                          "use --first_frames real with an input that has them")
     if first_frames == 'real' and (real is None or len(real) < G.n_frames_G - 1):

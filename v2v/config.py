@@ -4,13 +4,13 @@
 
 # %% auto #0
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'CKPT_FORMAT', 'CKPT_KEYS', 'GEN_FORMAT', 'GEN_KEYS', 'PRETRAINED', 'TrainConfig',
-           'make_dataset', 'shrink', 'build_generator', 'pick_device', 'check_device', 'init_distributed',
+           'merged', 'make_dataset', 'shrink', 'build_generator', 'pick_device', 'check_device', 'init_distributed',
            'deterministic_mode', 'save_checkpoint', 'load_checkpoint', 'load_generator', 'load_features',
            'export_generator', 'pretrained_path', 'load_state']
 
 # %% ../nbs/12_config.ipynb #cf000003
 import json, os, warnings
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 import torch
 import torch.distributed as dist
@@ -21,7 +21,7 @@ from .data import SyntheticScenes, VideoFolder
 from .features import FeatureEncoder, FeatureBank
 from .generator import SequentialGenerator, FrameGenerator, downsample, check_size
 from .discriminators import WINDOWS
-from .losses import LossConfig, GAN_SCALES
+from .losses import GAN_SCALES, loss_weights
 
 # %% ../nbs/12_config.ipynb #3421397d
 CHOICES = dict(input=('label', 'sketch', 'pose'), model=('vid2vid', 'frame'), gan_mode=('lsgan', 'hinge'),
@@ -50,7 +50,7 @@ class TrainConfig:
     use_flow:bool=True # ablation: False = no flow warping
     use_mask:bool=True # ablation: False = fixed blend
     n_scales:int=1 # spatial scales at the end of the curriculum
-    first_G:bool=True # vid2vid: also train an image generator for the first n_frames_G-1 frames, from labels
+    use_single_G:bool=True # official name: also train the first-frame generator `first_G` (from labels)
     fg:bool=False # the foreground-background prior (paper eq. 5): `fg_classes` painted from labels alone
     fg_classes:str='6,7' # the foreground's label channels, comma-separated (synthetic scenes: car, person)
     use_instance:bool=False # official --use_instance: instance edges as one more input channel
@@ -67,15 +67,9 @@ class TrainConfig:
     D_V_windows:str='last' # D_V windows per time scale: 'last' (v2v) or 'all' (official: stride n_frames_D)
     video_D:str='vid2vid' # the video D: 'vid2vid' (D_V above) or 'dvdgan' (DVD-GAN's dual D, hinge loss)
     dvd_k:int=4 # 'dvdgan': frames its spatial branch samples per clip
-    # losses (see LossConfig)
+    # losses: the weight of every registered generator term (`LOSSES`); missing names take their defaults
+    loss_weight:dict=field(default_factory=dict)
     gan_mode:str='lsgan'
-    w_gan:float=1.
-    w_fm:float=10.
-    w_vgg:float=0.
-    w_l1:float=0.
-    w_flow:float=10.
-    w_warp:float=10.
-    w_mask:float=10.
     gan_scales:str='mean' # adversarial terms over D's scales: 'mean' (v2v) or 'sum' (the official GANLoss)
     raw_losses:bool=False # official: also train D_I on, and apply GAN/FM/L1/VGG to, the raw hallucination
     # optimisation
@@ -102,6 +96,9 @@ class TrainConfig:
     ckpt_every:int=100 # steps between checkpoints (and at the end)
 
     def __post_init__(self):
+        if not isinstance(self.loss_weight, dict):
+            raise TypeError(f"loss_weight must be a dict of loss name -> weight, got {self.loss_weight!r}")
+        self.loss_weight = loss_weights(self.loss_weight)
         for f in fields(self):
             v = getattr(self, f.name)
             if f.type is float and isinstance(v, int) and not isinstance(v, bool):
@@ -117,9 +114,8 @@ class TrainConfig:
         if self.chunk < 0: low.append('chunk (or 0)')
         low += [k for k in ('log_every', 'ckpt_every') if getattr(self, k) < 1]
         if low: raise ValueError(f"{', '.join(low)} must be >= 1")
-        neg = ([k for k in ('epochs', 'decay_epochs', 't_double_every', 'scale_every', 'fix_coarse_epochs',
-                            'sample_every', 'n_blocks', 'n_downsample') if getattr(self, k) < 0]
-               + [f.name for f in fields(self) if f.name.startswith('w_') and getattr(self, f.name) < 0])
+        neg = [k for k in ('epochs', 'decay_epochs', 't_double_every', 'scale_every', 'fix_coarse_epochs',
+                           'sample_every', 'n_blocks', 'n_downsample') if getattr(self, k) < 0]
         if neg: raise ValueError(f"{', '.join(neg)} must be >= 0")
         if not (self.lr > 0 and 0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
             raise ValueError(f"need lr > 0 and 0 <= beta1, beta2 < 1, "
@@ -127,7 +123,7 @@ class TrainConfig:
         if self.epochs + self.decay_epochs < 1:
             raise ValueError("epochs + decay_epochs must be >= 1: the schedule has no steps")
         check_size(self.height, self.width, self.n_downsample, self.n_scales, 'height and width')
-        if self.model == 'frame': self.n_frames_G, self.first_G = 1, False
+        if self.model == 'frame': self.n_frames_G, self.use_single_G = 1, False
         self._check_options()
         if self.n_frames < self.n_frames_G + 1:
             raise ValueError(f"n_frames must be > n_frames_G = {self.n_frames_G}, got {self.n_frames}")
@@ -163,22 +159,27 @@ class TrainConfig:
                                  f"downsampling blocks after a 2x2 pool), got {self.height}x{self.width}")
 
 # %% ../nbs/12_config.ipynb #d33696de
+def merged(base:dict, kw:dict): # config fields, and fields to override
+    "`{**base, **kw}`, except that the `loss_weight` sections are merged, name by name."
+    lw, over = base.get('loss_weight', {}), kw.get('loss_weight', {})
+    return {**base, **kw, 'loss_weight': {**lw, **over} if isinstance(over, dict) else over}
+
 PRESETS = dict(
     tiny=dict(n_videos=32, n_frames=36, height=64, width=64, ngf=16, n_downsample=2, n_blocks=3, ndf=16,
-              n_layers_D=2, num_D=1, w_l1=10., epochs=40, decay_epochs=20, t_start=4, t_double_every=10,
-              chunk=8, out='runs/tiny'),
+              n_layers_D=2, num_D=1, loss_weight=dict(l1=10.), epochs=40, decay_epochs=20, t_start=4,
+              t_double_every=10, chunk=8, out='runs/tiny'),
     small=dict(n_videos=64, n_frames=16, height=128, width=128, ngf=32, n_downsample=3, n_blocks=6, ndf=32,
-               n_layers_D=3, num_D=2, w_l1=10., epochs=10, decay_epochs=5, t_start=4, t_double_every=5,
-               out='runs/small'),
+               n_layers_D=3, num_D=2, loss_weight=dict(l1=10.), epochs=10, decay_epochs=5, t_start=4,
+               t_double_every=5, out='runs/small'),
     paper=dict(n_videos=512, n_frames=30, height=256, width=512, ngf=128, n_downsample=3, n_blocks=9, ndf=64,
-               n_layers_D=3, num_D=2, n_scales_temporal=2, w_vgg=10., w_l1=0., batch_size=1, epochs=10,
+               n_layers_D=3, num_D=2, n_scales_temporal=2, loss_weight=dict(vgg=10.), batch_size=1, epochs=10,
                decay_epochs=10, t_start=6, t_double_every=2, out='runs/paper'))
 
 @patch(cls_method=True)
 def preset(cls:TrainConfig, name:str, **kw): # name: a key of PRESETS; kw: fields to override
     "A preset config with any field overridden."
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}, expected one of {list(PRESETS)}")
-    return cls(**{**PRESETS[name], **kw})
+    return cls(**merged(PRESETS[name], kw))
 
 @patch(cls_method=True)
 def tiny(cls:TrainConfig, **kw):
@@ -220,8 +221,6 @@ def load(cls:TrainConfig, path): # a file written by `save`, or by hand
 def from_dict(cls:TrainConfig, d:dict):
     "A config from a dict of fields; unknown names are an error that lists the valid ones."
     names = [f.name for f in fields(cls)]
-    # its name before 2026-12-03
-    if 'D_T_windows' in d: d = {('D_V_windows' if k == 'D_T_windows' else k): v for k, v in d.items()}
     bad = [k for k in d if k not in names]
     if bad: raise ValueError(f"unknown TrainConfig fields {bad}; valid: {', '.join(names)}")
     return cls(**d)
@@ -229,15 +228,9 @@ def from_dict(cls:TrainConfig, d:dict):
 @patch
 def updated(self:TrainConfig, **kw):
     "A copy with some fields changed (and checked)."
-    return type(self).from_dict({**asdict(self), **kw})
+    return type(self).from_dict(merged(asdict(self), kw))
 
 # %% ../nbs/12_config.ipynb #348979ff
-@patch
-def losses(self:TrainConfig):
-    "The LossConfig of this run."
-    return LossConfig(self.gan_mode, self.w_gan, self.w_fm, self.w_vgg, self.w_l1, self.w_flow, self.w_warp,
-                      self.w_mask, self.gan_scales)
-
 @patch
 def steps_per_epoch(self:TrainConfig): return max(1, self.n_videos // self.batch_size)
 
@@ -364,8 +357,6 @@ def load_checkpoint(path, map_location='cpu',
         what = ' or '.join(map(repr, ok))
         raise ValueError(f"{path} is not a v2v checkpoint: expected format {what}, "
                          f"got {ck.get('format') if isinstance(ck, dict) else type(ck).__name__!r}")
-    # runs from before vid2vid's D_V got its paper name
-    if 'D_T' in ck and 'D_V' not in ck: ck['D_V'] = ck.pop('D_T')
     missing = [k for k in ok[ck['format']] if k not in ck]
     if missing: raise ValueError(f"{path} lacks {missing}: not a complete v2v checkpoint")
     return ck
@@ -377,9 +368,9 @@ def load_generator(path, device='cpu'):
     G = GENERATORS[ck['G_class']](**ck['G_config'])
     load_state(G, ck['G'], path, 'G')
     # the first-frame generator: `generate` starts from labels with it
-    if ck.get('G1'):
-        G.first_G = FrameGenerator(**ck['G1_config'])
-        load_state(G.first_G, ck['G1'], path, 'G1')
+    if ck.get('first_G'):
+        G.first_G = FrameGenerator(**ck['first_G_config'])
+        load_state(G.first_G, ck['first_G'], path, 'first_G')
     if ck.get('E'): G.feature_encoder, G.feature_bank = load_features(ck, path)
     return G.to(device).eval(), TrainConfig.from_dict(ck['config'])
 
@@ -402,7 +393,7 @@ def export_generator(src, # a training checkpoint
     ck, cast = load_checkpoint(src), (lambda sd: {k: v.half() if half and v.is_floating_point() else v
                                                   for k, v in sd.items()})
     out = {k: ck[k] for k in GEN_KEYS if k != 'G'} | dict(format=GEN_FORMAT, G=cast(ck['G']))
-    if ck.get('G1'): out.update(G1_config=ck['G1_config'], G1=cast(ck['G1']))
+    if ck.get('first_G'): out.update(first_G_config=ck['first_G_config'], first_G=cast(ck['first_G']))
     if ck.get('E'): out.update(E_config=ck['E_config'], E=cast(ck['E']), bank=ck['bank'])
     return save_checkpoint(out, dst)
 

@@ -5,10 +5,12 @@
 # %% auto #0
 __all__ = ['WINDOWS', 'PatchDiscriminator', 'MultiScaleDiscriminator', 'window_indices', 'temporal_windows', 'compose_flow',
            'window_flows', 'window_starts', 'TemporalDiscriminator', 'DBlock', 'sample_frames',
-           'DualVideoDiscriminator', 'judge']
+           'DualVideoDiscriminator', 'judge', 'Critic']
 
 # %% ../nbs/07_discriminators.ipynb #ff4399f0
+from dataclasses import dataclass
 from functools import partial
+from typing import Callable
 from fastcore.basics import patch
 import torch
 import torch.nn as nn
@@ -266,3 +268,16 @@ def judge(D, real:tuple, fake:tuple): # D's arguments for the real batch and for
     if [r.shape for r in real] != [f.shape for f in fake]:
         raise ValueError("judge: the real and generated inputs must have the same shapes")
     return _halves(D(*(torch.cat([r, f]) for r, f in zip(real, fake))))
+
+# %% ../nbs/07_discriminators.ipynb #bfce2519
+@dataclass
+class Critic:
+    "A discriminator as one update uses it: what it judges, and how its GAN loss is computed."
+    net:nn.Module # the module itself: the generator step passes gradients through it
+    ddp:nn.Module # the same module as trained (DDP-wrapped under torchrun): the discriminator step
+    real:tuple # its arguments for real data
+    fake:tuple # its arguments for generated data (with gradients to the generator)
+    mode:str='lsgan' # its GAN loss, see `gan_loss`
+    scales:str='mean'
+    fm:bool=True # feature matching applies to it
+    adapt:Callable=lambda out: out # its outputs -> a list (scales) of lists of maps, logits last

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['compose', 'encoder', 'decoder', 'CoarseScale', 'downsample', 'LocalEnhancer', 'size_multiple', 'check_size',
            'Pyramid', 'SequentialGenerator', 'add_scale', 'FrameGenerator', 'start_frames', 'roll_from', 'roll',
-           'generate', 'Frozen', 'for_inference', 'merge_old_heads']
+           'generate', 'Frozen', 'for_inference']
 
 # %% ../nbs/05_generator.ipynb #3d1a25f6
 import torch
@@ -155,7 +155,6 @@ class SequentialGenerator(nn.Module):
             # flow, mask logit
             self.to_motion = EdgeConv(ngf, 2 + use_mask, 7, padding=3, padding_mode='reflect')
             # under the hood, at the end
-            self.register_load_state_dict_pre_hook(lambda *a: merge_old_heads(*a))
         self.fg_classes = tuple(fg_classes) if fg_classes else None
         if self.fg_classes:
             self._build_foreground(ngf, n_downsample, n_blocks, norm, n_scales, n_blocks_local)
@@ -235,7 +234,7 @@ class FrameGenerator(nn.Module):
 def start_frames(model:nn.Module, # a SequentialGenerator or FrameGenerator
                  inputs:torch.Tensor, # input maps (B, T, K, H, W)
                  first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W), or None: label-only
-                 first_model:nn.Module=None): # the single-image generator; default `model.first_G`
+                 first_G:nn.Module=None): # the single-image generator; default `model.first_G`
     "The first `n_frames_G - 1` frames of a clip (B, n-1, 3, H, W): the given ones, else painted from labels."
     n, d = model.n_frames_G, check_shape(inputs, 'B T K H W', 'inputs')
     check_pixels(inputs, 'inputs')
@@ -244,12 +243,12 @@ def start_frames(model:nn.Module, # a SequentialGenerator or FrameGenerator
         check_shape(first_frames, f'B {n - 1} 3 H W', 'first_frames', d)
         check_pixels(first_frames, 'first_frames')
         return first_frames.to(inputs)
-    G1 = first_model if first_model is not None else getattr(model, 'first_G', None)
-    if G1 is None:
+    first_G = first_G if first_G is not None else getattr(model, 'first_G', None)
+    if first_G is None:
         raise ValueError("label-only generation needs a first-frame generator, and this model has none "
-                         "(model.first_G): load a checkpoint trained with first_G=True, pass first_model "
+                         "(model.first_G): load a checkpoint trained with use_single_G=True, pass first_G "
                          f"(a FrameGenerator), or pass real first_frames (B, {n - 1}, 3, H, W)")
-    return torch.stack([G1(inputs[:, min(i, d['T'] - 1)])['image'] for i in range(n - 1)], 1)
+    return torch.stack([first_G(inputs[:, min(i, d['T'] - 1)])['image'] for i in range(n - 1)], 1)
 
 def roll_from(model:nn.Module, # a SequentialGenerator or FrameGenerator, maybe wrapped (DDP, `for_inference`)
               inputs:torch.Tensor, # input maps (B, T, K, H, W)
@@ -266,10 +265,10 @@ def roll_from(model:nn.Module, # a SequentialGenerator or FrameGenerator, maybe 
             hist = torch.cat([hist[:, 1:], (o['image'].detach() if detach else o['image'])[:, None]], 1)
 
 def roll(model:nn.Module, inputs:torch.Tensor, # as in `start_frames`
-         first_frames:torch.Tensor=None, first_model:nn.Module=None):
+         first_frames:torch.Tensor=None, first_G:nn.Module=None):
     "Yield (t, out) per frame: dict(image) for the start frames, then `roll_from` them. The kit's one roll."
     n, T = model.n_frames_G, inputs.shape[1]
-    hist = start_frames(model, inputs, first_frames, first_model)
+    hist = start_frames(model, inputs, first_frames, first_G)
     for t in range(min(n - 1, T)): yield t, dict(image=hist[:, t])
     yield from roll_from(model, inputs, hist)
 
@@ -278,7 +277,7 @@ def generate(model:nn.Module, # a SequentialGenerator or FrameGenerator (or eith
              inputs:torch.Tensor, # label/sketch/pose maps (B, T, K, H, W)
              first_frames:torch.Tensor=None, # real frames (B, n_frames_G-1, 3, H, W); None: from labels only
              progress:bool=False, # show a progress bar
-             first_model:nn.Module=None): # single-image generator for label-only starts; else `model.first_G`
+             first_G:nn.Module=None): # single-image generator for label-only starts; else `model.first_G`
     "Roll `model` over a whole clip: (B, T, 3, H, W) in [-1, 1]."
     from tqdm.auto import tqdm
     d = check_shape(inputs, 'B T K H W', 'inputs')
@@ -287,7 +286,7 @@ def generate(model:nn.Module, # a SequentialGenerator or FrameGenerator (or eith
         raise TypeError(f"inputs are {inputs.dtype}, the model's weights {w.dtype}: "
                         "convert them, e.g. inputs.float()")
     out = torch.empty(d['B'], d['T'], 3, d['H'], d['W'], dtype=inputs.dtype)
-    for t, o in tqdm(roll(model, inputs, first_frames, first_model), total=d['T'], desc='generating',
+    for t, o in tqdm(roll(model, inputs, first_frames, first_G), total=d['T'], desc='generating',
                      leave=False, disable=not progress):
         out[:, t] = o['image'].cpu()
     return out
@@ -314,18 +313,3 @@ def for_inference(model:nn.Module,
     "`model` in eval mode with channels-last weights, optionally compiled with frozen weights (`Frozen`)."
     model = model.eval().to(memory_format=torch.channels_last)
     return Frozen(model) if compile else model
-
-# %% ../nbs/05_generator.ipynb #50a29daa
-def merge_old_heads(module, state_dict, prefix,
-                    *args): # a load_state_dict pre-hook of SequentialGenerator
-    "Checkpoints from before flow and mask heads were one conv: `to_flow`, `to_mask.0` become `to_motion`."
-    if prefix + 'to_flow.weight' not in state_dict: return
-    pop = lambda k: state_dict.pop(prefix + k)
-    w, b = [pop('to_flow.weight')], [pop('to_flow.bias')]
-    # old models had a mask head even with use_mask=False
-    mask = pop('to_mask.0.weight'), pop('to_mask.0.bias')
-    if module.use_mask:
-        w.append(mask[0])
-        b.append(mask[1])
-    (state_dict[prefix + 'to_motion.weight'],
-     state_dict[prefix + 'to_motion.bias']) = torch.cat(w), torch.cat(b)

@@ -17,16 +17,16 @@ from .io import atomic_file, atomic_write_text, clean_stale, write_video
 from .data import input_to_rgb
 from .features import FeatureEncoder, instance_inputs, fit_bank
 from .generator import FrameGenerator, Pyramid, add_scale, generate, roll_from, size_multiple
-from .discriminators import MultiScaleDiscriminator, TemporalDiscriminator, DualVideoDiscriminator, judge
-from .losses import generator_losses, discriminator_loss, gan_loss, VGGLoss, plot_history
+from .discriminators import (MultiScaleDiscriminator, TemporalDiscriminator, DualVideoDiscriminator, judge,
+                                Critic)
+from .losses import Scores, generator_losses, discriminator_loss, VGGLoss, plot_history, progress_figures
 from .config import (TrainConfig, GENERATORS, make_dataset, build_generator, shrink, save_checkpoint,
                         load_checkpoint, load_state, CKPT_FORMAT, pick_device, check_device,
                         init_distributed, deterministic_mode)
-from .config import load_generator, pretrained_path  # not used here: public as `v2v.train.load_generator`
 
 # %% ../nbs/13_training.ipynb #03339d15
 ARCH_FIELDS = ('input', 'model', 'ngf', 'n_downsample', 'n_blocks', 'n_frames_G', 'norm', 'use_flow',
-               'use_mask', 'n_scales', 'first_G', 'ndf', 'n_layers_D', 'num_D', 'temporal_D', 'n_frames_D',
+               'use_mask', 'n_scales', 'use_single_G', 'ndf', 'n_layers_D', 'num_D', 'temporal_D', 'n_frames_D',
                'n_scales_temporal', 'temporal_D_flow', 'fg', 'fg_classes', 'video_D', 'dvd_k', 'use_instance',
                'feat_nc')
 
@@ -48,12 +48,12 @@ class Trainer:
         self.E = FeatureEncoder(cfg.feat_nc).to(self.device) if cfg.feat_nc else None  # trained with G
         self.D_I = MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D).to(self.device)
         self.D_V = self._video_discriminator().to(self.device) if cfg.temporal_D else None
-        self.G1, self.D1 = None, None  # the first-frame generator and its image discriminator
-        if cfg.first_G and self.G.n_frames_G > 1:
-            self.G1 = build_generator(cfg.updated(model='frame', fg=False), self.K + cfg.feat_nc,
+        self.first_G, self.first_D = None, None  # the first-frame generator and its image discriminator
+        if cfg.use_single_G and self.G.n_frames_G > 1:
+            self.first_G = build_generator(cfg.updated(model='frame', fg=False), self.K + cfg.feat_nc,
                                       cfg.scales_at(0)).to(self.device)
-            self.D1 = MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D).to(self.device)
-        self.vgg = VGGLoss().to(self.device) if cfg.w_vgg else None
+            self.first_D = MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D).to(self.device)
+        self.vgg = VGGLoss().to(self.device) if cfg.loss_weight['vgg'] else None
         self._setup_optim()
         if resume is True:
             resume = self.out / 'checkpoint.pt' if (self.out / 'checkpoint.pt').exists() else None
@@ -81,14 +81,14 @@ class Trainer:
 
     def _wrap(self):
         "CUDA: channels-last; torchrun: DDP (short clips leave D_V parameters unused); compiled generators."
-        nets = [m for m in (self.G, self.D_I, self.D_V, self.G1, self.D1, self.E) if m is not None]
+        nets = [m for m in (self.G, self.D_I, self.D_V, self.first_G, self.first_D, self.E) if m is not None]
         if self.device.type == 'cuda':
             for m in nets: m.to(memory_format=torch.channels_last)
         ddp = lambda m, unused=False: DDP(m, find_unused_parameters=unused) if self.world > 1 else m
         fast = lambda m: torch.compile(m, dynamic=False) if self.cfg.compile else m  # one shape per call site
         self.G_, self.D_I_, self.E_ = fast(ddp(self.G)), ddp(self.D_I), self.E and ddp(self.E)
         self.D_V_ = ddp(self.D_V, True) if self.D_V is not None else None
-        self.G1_, self.D1_ = (fast(ddp(self.G1)), ddp(self.D1)) if self.G1 is not None else (None, None)
+        self.first_G_, self.first_D_ = (fast(ddp(self.first_G)), ddp(self.first_D)) if self.first_G is not None else (None, None)
 
     def _setup_optim(self):
         cfg = self.cfg
@@ -98,9 +98,9 @@ class Trainer:
         self.opt_G = torch.optim.Adam(g_params, cfg.lr, (cfg.beta1, cfg.beta2))
         self.opt_D = torch.optim.Adam([p for d in self.Ds for p in d.parameters()], cfg.lr,
                                       (cfg.beta1, cfg.beta2))
-        if self.G1 is not None:
-            self.opt_G1 = torch.optim.Adam(self.G1.parameters(), cfg.lr, (cfg.beta1, cfg.beta2))
-            self.opt_D1 = torch.optim.Adam(self.D1.parameters(), cfg.lr, (cfg.beta1, cfg.beta2))
+        if self.first_G is not None:
+            self.opt_first_G = torch.optim.Adam(self.first_G.parameters(), cfg.lr, (cfg.beta1, cfg.beta2))
+            self.opt_first_D = torch.optim.Adam(self.first_D.parameters(), cfg.lr, (cfg.beta1, cfg.beta2))
 
     def item(self, i):
         "Clip i, cached; with `use_instance`, the instance edges are the input maps' last channel."
@@ -137,10 +137,10 @@ def batch(self:Trainer, step:int):
     batch = shrink(batch, cfg.n_scales - cfg.scales_at(epoch))
     return {k: v.to(self.device) for k, v in batch.items()}
 
-# %% ../nbs/13_training.ipynb #a4ac526a
+# %% ../nbs/13_training.ipynb #2104243a
 @patch
-def roll(self:Trainer, labels, real, # the chunk's maps and frames (B, T', ...); first n_frames_G-1: context
-         hist=None): # the history to start from (B, n_frames_G-1, 3, H, W); default: the real context
+def roll_chunk(self:Trainer, labels, real, # the chunk's maps and frames (B, T', ...), context first
+               hist=None): # the history to start from (B, n_frames_G-1, 3, H, W); default: the real context
     "Run G over the chunk from `hist`, then on its own (detached) frames: dict of (B, T'-n_frames_G+1, ...)."
     n = self.G.n_frames_G
     hist = real[:, :n - 1] if hist is None else hist
@@ -152,103 +152,7 @@ def roll(self:Trainer, labels, real, # the chunk's maps and frames (B, T', ...);
 def _amp(self:Trainer):
     return torch.autocast('cuda', torch.bfloat16, enabled=self.cfg.amp and self.device.type == 'cuda')
 
-@patch
-def first_step(self:Trainer, labels, real, # the clips' first n_frames_G-1 maps and frames (B, n-1, ...)
-               g_in=None): # G1's input (maps and features), if not the maps alone
-    "One GAN step of the first-frame generator G1 (image D, FM, L1/VGG): its frames (detached) and losses."
-    cfg, fl, amp = self.cfg, (lambda x: x.flatten(0, 1)), self._amp()
-    lab, rl = fl(labels), fl(real)
-    with amp: fake = self.G1_(lab if g_in is None else fl(g_in))['image']
-    in_real, in_fake = torch.cat([lab, rl], 1), torch.cat([lab, fake], 1)
-    with amp:
-        d = discriminator_loss(*judge(self.D1_, (in_real,), (in_fake.detach(),)), cfg.gan_mode,
-                               cfg.gan_scales)
-    self._descend(self.opt_D1, d['total'], 'first-frame discriminator')
-    self.D1.requires_grad_(False)
-    with amp:
-        with torch.no_grad(): d_real = self.D1(in_real)
-        L = generator_losses(cfg.losses(), self.D1(in_fake), d_real, fake=fake, real=rl, vgg=self.vgg)
-    self.D1.requires_grad_(True)
-    self._descend(self.opt_G1, L['total'], 'first-frame generator')
-    logs = {**{f'G1_{k}': v.item() for k, v in L.items()},
-            'D1_real': d['real'].item(), 'D1_fake': d['fake'].item()}
-    return fake.detach().unflatten(0, labels.shape[:2]), logs
-
-@patch
-def update(self:Trainer, batch:dict, # a chunk (B, T', ...): n_frames_G-1 context frames, then those to make
-           hist=None): # the frames starting the roll (B, n_frames_G-1, 3, H, W); default: the real context
-    "Roll G over the chunk, update D_I and D_V, then G. Returns (losses as floats, the generated frames)."
-    cfg, n, fl = self.cfg, self.G.n_frames_G, (lambda x: x.flatten(0, 1))
-    labels, real, flow, valid = batch[cfg.input], batch['image'], batch['flow'], batch['valid']
-    hist, amp = real[:, :n - 1] if hist is None else hist, self._amp()
-    with amp: out = self.roll(self.g_input(batch), real, hist)      # G sees the maps (and features)
-    fake, real_f, lab_f = out['image'], real[:, n - 1:], labels[:, n - 1:]
-    clip_fake = torch.cat([hist.to(fake.dtype), fake], 1)
-    dvd = cfg.video_D == 'dvdgan'
-    use_T = self.D_V is not None and real.shape[1] >= (cfg.dvd_k if dvd else cfg.n_frames_D)
-    cond = labels if dvd else flow                        # what D_V sees beside the clip
-    in_real, in_fake = torch.cat([fl(lab_f), fl(real_f)], 1), torch.cat([fl(lab_f), fl(fake)], 1)
-    raw = cfg.raw_losses and 'flow' in out                 # the raw frame is the final one unless G warps
-    in_raw = torch.cat([fl(lab_f), fl(out['raw'])], 1) if raw else None
-    # discriminators
-    with amp:
-        d = discriminator_loss(*judge(self.D_I_, (in_real,), (in_fake.detach(),)), cfg.gan_mode,
-                               cfg.gan_scales)
-        loss_D, logs = d['total'], dict(D_real=d['real'], D_fake=d['fake'])
-        if raw:  # official: D_I also learns to tell the raw frames from real ones
-            dr = discriminator_loss(*judge(self.D_I_, (in_real,), (in_raw.detach(),)), cfg.gan_mode,
-                                    cfg.gan_scales)
-            loss_D, logs['D_fake_raw'] = loss_D + dr['total'], dr['fake']
-        if use_T:
-            dt = self._video_D_loss(*judge(self.D_V_, (real, cond), (clip_fake.detach(), cond)))
-            loss_D, logs['DT_real'], logs['DT_fake'] = loss_D + dt['total'], dt['real'], dt['fake']
-    self._descend(self.opt_D, loss_D, 'discriminator')
-    # generator (the discriminators, unwrapped, only pass gradients through)
-    for m in self.Ds: m.requires_grad_(False)
-    with amp:
-        d_fake, d_real = dict(image=self.D_I(in_fake)), {}
-        with torch.no_grad(): d_real['image'] = self.D_I(in_real)
-        if use_T and not dvd:
-            d_fake['temporal'] = self.D_V(clip_fake, flow)
-            with torch.no_grad(): d_real['temporal'] = self.D_V(real, flow)
-        has_flow = 'flow' in out
-        L = generator_losses(cfg.losses(), d_fake, d_real, fake=fl(fake), real=fl(real_f),
-                             flow=fl(out['flow']) if has_flow else None, gt_flow=fl(flow[:, n - 1:]),
-                             valid=fl(valid[:, n - 1:]),
-                             prev_real=fl(real[:, n - 2:-1]) if has_flow else None,
-                             mask=fl(out['mask']) if 'mask' in out and self.G.use_mask else None,
-                             warped=fl(out['warped']) if has_flow else None, vgg=self.vgg)
-        if use_T and dvd:  # DVD-GAN's generator term: -mean of both branches' scores, no feature matching
-            L['gan_video'] = cfg.w_gan * gan_loss(_dual(self.D_V(clip_fake, labels)), True, 'hinge',
-                                                  False, 'sum')
-            L['total'] = L['total'] + L['gan_video']
-        if raw:  # official: the raw frame gets the image GAN, FM and L1/VGG terms too
-            Lr = generator_losses(replace(cfg.losses(), flow=0, warp=0, mask=0), dict(image=self.D_I(in_raw)),
-                                  dict(image=d_real['image']), fake=fl(out['raw']), real=fl(real_f),
-                                  vgg=self.vgg)
-            L = {**L, **{f'{k}_raw': v for k, v in Lr.items() if k != 'total'},
-                 'total': L['total'] + Lr['total']}
-    for m in self.Ds: m.requires_grad_(True)
-    self._descend(self.opt_G, L['total'], 'generator')
-    return {**{f'G_{k}': v.item() for k, v in L.items()}, **{k: v.item() for k, v in logs.items()}}, fake
-
-@patch
-def train_step(self:Trainer, batch:dict):
-    "One step on a batch of clips: G1 paints the starts, G rolls in `cfg.chunk`-frame chunks, an update each."
-    cfg, n, T = self.cfg, self.G.n_frames_G, batch['image'].shape[1]
-    hist, logs = batch['image'][:, :n - 1], {}
-    if self.G1 is not None:
-        g_in = self.g_input({k: v[:, :n - 1] for k, v in batch.items()}).detach() if self.E else None
-        hist, logs = self.first_step(batch[cfg.input][:, :n - 1], hist, g_in)
-    parts, c = [], cfg.chunk or T
-    for s in range(n - 1, T, c):
-        chunk = {k: v[:, s - n + 1:min(s + c, T)] for k, v in batch.items()}
-        l, fake = self.update(chunk, hist)
-        parts.append(l)
-        if n > 1: hist = torch.cat([hist, fake.detach().to(hist.dtype)], 1)[:, -(n - 1):]  # carry, no grad
-    keys = dict.fromkeys(k for p in parts for k in p)
-    return {**{k: sum(p[k] for p in parts if k in p) / sum(k in p for p in parts) for k in keys}, **logs}
-
+# %% ../nbs/13_training.ipynb #4d54a539
 @patch
 def _guard(self:Trainer, what, loss):
     "Stop, on every process, when the loss is NaN or infinite on any of them."
@@ -271,13 +175,122 @@ def _descend(self:Trainer, opt, loss, what): # what: the loss's name, for `_guar
     loss.backward()
     opt.step()
 
+# %% ../nbs/13_training.ipynb #8d6a4015
 def _dual(out): return [[out['spatial']], [out['temporal']]]   # DVD-GAN's two scores as two "scales"
 
 @patch
-def _video_D_loss(self:Trainer, real, fake): # D_V's outputs on the real and the generated clips
-    "vid2vid's GAN loss for D_V, or DVD-GAN's hinge loss summed over its spatial and temporal branches."
-    if self.cfg.video_D == 'dvdgan': return discriminator_loss(_dual(real), _dual(fake), 'hinge', 'sum')
-    return discriminator_loss(real, fake, self.cfg.gan_mode, self.cfg.gan_scales)
+def video_critic(self:Trainer, labels, real, clip_fake, flow): # clips (B, T', ...) and their true flows
+    "D_V on the real and the generated clip: vid2vid's, beside the true flows, or DVD-GAN's, beside the maps."
+    c = self.cfg
+    if self.D_V is None or real.shape[1] < (c.dvd_k if c.video_D == 'dvdgan' else c.n_frames_D): return None
+    if c.video_D == 'dvdgan':   # hinge loss summed over its two branches, no feature matching
+        return Critic(self.D_V, self.D_V_, (real, labels), (clip_fake, labels), 'hinge', 'sum', False, _dual)
+    return Critic(self.D_V, self.D_V_, (real, flow), (clip_fake, flow), c.gan_mode, c.gan_scales)
+
+# %% ../nbs/13_training.ipynb #e4317c2f
+@patch
+def judged(self:Trainer, batch:dict, out:dict, # the chunk, and G's outputs on it (`roll_chunk`)
+            hist): # the frames G's roll started from (B, n_frames_G-1, 3, H, W)
+    "What an update compares: per output ('' the frames, 'raw' the hallucinations) its critics and its step."
+    cfg, n, fl = self.cfg, self.G.n_frames_G, (lambda x: x.flatten(0, 1))
+    lab, real, flow, fake = batch[cfg.input], batch['image'], batch['flow'], out['image']
+    with_map = lambda x: torch.cat([fl(lab[:, n - 1:]), fl(x)], 1)      # D_I sees each frame with its map
+    step = dict(fake=fl(fake), real=fl(real[:, n - 1:]), gt_flow=fl(flow[:, n - 1:]),
+                valid=fl(batch['valid'][:, n - 1:]), **({'vgg': self.vgg} if self.vgg else {}))
+    if 'flow' in out:
+        step.update(flow=fl(out['flow']), prev_real=fl(real[:, n - 2:-1]), warped=fl(out['warped']))
+    if 'mask' in out and self.G.use_mask: step['mask'] = fl(out['mask'])
+    image = Critic(self.D_I, self.D_I_, (with_map(real[:, n - 1:]),), (with_map(fake),), cfg.gan_mode,
+                   cfg.gan_scales)
+    video = self.video_critic(lab, real, torch.cat([hist.to(fake.dtype), fake], 1), flow)
+    parts = {'': (dict(image=image, **({'video': video} if video else {})), step)}
+    if cfg.raw_losses and 'flow' in out:  # official: the raw frames are judged by D_I and get the image terms
+        raw = dict(fake=fl(out['raw']), real=step['real'], **({'vgg': self.vgg} if self.vgg else {}))
+        parts['raw'] = (dict(image=replace(image, fake=(with_map(out['raw']),))), raw)
+    return parts
+
+# %% ../nbs/13_training.ipynb #4f2bfcb1
+@patch
+def d_step(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
+           opt=None, name:str='D'): # the optimizer (default: D_I's and D_V's) and the logs' prefix
+    "One step of the discriminators on real and detached generated data; their losses as floats."
+    total, logs = 0., {}
+    with self._amp():
+        for part, (critics, _) in parts.items():
+            for k, c in critics.items():
+                real, fake = judge(c.ddp, c.real, tuple(x.detach() for x in c.fake))
+                d = discriminator_loss(c.adapt(real), c.adapt(fake), c.mode, c.scales)
+                total, key = total + d['total'], '_'.join(filter(None, (name, k, part)))
+                logs[f'{key}_real'], logs[f'{key}_fake'] = d['real'].item(), d['fake'].item()
+    self._descend(opt or self.opt_D, total, 'discriminator' if name == 'D' else f'{name} discriminator')
+    return logs
+
+# %% ../nbs/13_training.ipynb #f6d03d40
+@patch
+def g_step(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
+           opt=None, name:str='G'): # the optimizer (default: G's, and E's with it) and the logs' prefix
+    "One step of the generator on every registered loss term, through the frozen critics; losses as floats."
+    nets = {id(c.net): c.net for critics, _ in parts.values() for c in critics.values()}.values()
+    for m in nets: m.requires_grad_(False)
+    with self._amp():
+        L = {}
+        for part, (critics, step) in parts.items():
+            D = {k: Scores(c.adapt(c.net(*c.fake)), c.adapt(_no_grad(c.net, c.real)) if c.fm else None,
+                           c.mode, c.scales, c.fm) for k, c in critics.items()}
+            l = generator_losses(self.cfg.loss_weight, {**step, 'D': D})
+            L.update({'_'.join(filter(None, (k, part))): v for k, v in l.items()})
+        total = sum(v for k, v in L.items() if k.startswith('total'))
+    for m in nets: m.requires_grad_(True)
+    self._descend(opt or self.opt_G, total, 'generator' if name == 'G' else f'{name} generator')
+    return {**{f'{name}_{k}': v.item() for k, v in L.items() if not k.startswith('total')},
+            f'{name}_total': total.item()}
+
+def _no_grad(net, args):
+    with torch.no_grad(): return net(*args)
+
+# %% ../nbs/13_training.ipynb #0d5ad5fe
+@patch
+def update(self:Trainer, batch:dict, # a chunk (B, T', ...): n_frames_G-1 context frames, then those to make
+           hist=None): # the frames starting the roll (B, n_frames_G-1, 3, H, W); default: the real context
+    "Roll G over the chunk, then a discriminator step and a generator step: (losses as floats, the frames)."
+    n = self.G.n_frames_G
+    hist = batch['image'][:, :n - 1] if hist is None else hist
+    with self._amp(): out = self.roll_chunk(self.g_input(batch), batch['image'], hist)   # maps (and features)
+    parts = self.judged(batch, out, hist)
+    return {**self.d_step(parts), **self.g_step(parts)}, out['image']
+
+# %% ../nbs/13_training.ipynb #d38c38d3
+@patch
+def first_step(self:Trainer, labels, real, # the clips' first n_frames_G-1 maps and frames (B, n-1, ...)
+               g_in=None): # first_G's input (maps and features), if not the maps alone
+    "One GAN step of the first-frame generator against its own image D: its frames (detached) and losses."
+    cfg, fl = self.cfg, (lambda x: x.flatten(0, 1))
+    lab, rl = fl(labels), fl(real)
+    with self._amp(): fake = self.first_G_(lab if g_in is None else fl(g_in))['image']
+    image = Critic(self.first_D, self.first_D_, (torch.cat([lab, rl], 1),), (torch.cat([lab, fake], 1),),
+                   cfg.gan_mode, cfg.gan_scales)
+    parts = {'': (dict(image=image), dict(fake=fake, real=rl, **({'vgg': self.vgg} if self.vgg else {})))}
+    logs = self.d_step(parts, self.opt_first_D, 'first_D')
+    logs.update(self.g_step(parts, self.opt_first_G, 'first_G'))
+    return fake.detach().unflatten(0, labels.shape[:2]), logs
+
+# %% ../nbs/13_training.ipynb #6182a083
+@patch
+def train_step(self:Trainer, batch:dict):
+    "One step on a batch of clips: first_G paints the starts, G rolls in `cfg.chunk`-frame chunks."
+    cfg, n, T = self.cfg, self.G.n_frames_G, batch['image'].shape[1]
+    hist, logs = batch['image'][:, :n - 1], {}
+    if self.first_G is not None:
+        g_in = self.g_input({k: v[:, :n - 1] for k, v in batch.items()}).detach() if self.E else None
+        hist, logs = self.first_step(batch[cfg.input][:, :n - 1], hist, g_in)
+    parts, c = [], cfg.chunk or T
+    for s in range(n - 1, T, c):
+        chunk = {k: v[:, s - n + 1:min(s + c, T)] for k, v in batch.items()}
+        l, fake = self.update(chunk, hist)
+        parts.append(l)
+        if n > 1: hist = torch.cat([hist, fake.detach().to(hist.dtype)], 1)[:, -(n - 1):]  # carry, no grad
+    keys = dict.fromkeys(k for p in parts for k in p)
+    return {**{k: sum(p[k] for p in parts if k in p) / sum(k in p for p in parts) for k in keys}, **logs}
 
 # %% ../nbs/13_training.ipynb #23dc3c47
 @patch
@@ -286,15 +299,15 @@ def _curriculum(self:Trainer, epoch:int):
     cfg = self.cfg
     while self.G.body.multiple < size_multiple(cfg.n_downsample, cfg.scales_at(epoch)):
         self.G = add_scale(self.G).to(self.device)
-        if self.G1 is not None: self.G1 = add_scale(self.G1).to(self.device)
+        if self.first_G is not None: self.first_G = add_scale(self.first_G).to(self.device)
         self._setup_optim()
     fixed = cfg.coarse_fixed(epoch)
     if fixed != any(not p.requires_grad for p in self.G.parameters()):
-        for g in (self.G, self.G1):
+        for g in (self.G, self.first_G):
             for m in (g.modules() if g is not None else ()):
                 if isinstance(m, Pyramid): m.fix_coarse(fixed)    # the body, and the foreground's
         self._wrap()                                          # DDP must know which parameters train
-    for opt in (self.opt_G, self.opt_D) + ((self.opt_G1, self.opt_D1) if self.G1 is not None else ()):
+    for opt in (self.opt_G, self.opt_D) + ((self.opt_first_G, self.opt_first_D) if self.first_G is not None else ()):
         for g in opt.param_groups: g['lr'] = cfg.lr_at(epoch)
 
 @patch
@@ -319,8 +332,7 @@ def fit(self:Trainer, steps:int=None, # stop at this global step; default: the e
             self.history.append(dict(step=self.step, epoch=epoch, T=cfg.clip_length(epoch),
                                      scales=cfg.scales_at(epoch), lr=cfg.lr_at(epoch),
                                      seconds=time.perf_counter() - t0, **logs))
-            bar.set_postfix({k: f'{v:.3g}' for k, v in logs.items()
-                             if k in ('G_total', 'D_real', 'D_fake', 'G_warp', 'G_l1')})
+            bar.set_postfix({k: f'{v:.3g}' for k, v in progress_figures(logs, cfg.loss_weight).items()})
             if plot: self._live()
         if self.step % cfg.ckpt_every == 0 or self.step == end: self.save()
         if cfg.sample_every and self.step % cfg.sample_every == 0 or self.step == end: self.sample()
@@ -371,9 +383,10 @@ def _feature_state(self:Trainer):
 @patch
 def _first_state(self:Trainer):
     "The first-frame generator's part of a checkpoint (nothing without one)."
-    if self.G1 is None: return {}
-    return dict(G1_config=self.G1.config, G1=self.G1.state_dict(), D1=self.D1.state_dict(),
-                opt_G1=self.opt_G1.state_dict(), opt_D1=self.opt_D1.state_dict())
+    if self.first_G is None: return {}
+    return dict(first_G_config=self.first_G.config, first_G=self.first_G.state_dict(),
+                first_D=self.first_D.state_dict(), opt_first_G=self.opt_first_G.state_dict(),
+                opt_first_D=self.opt_first_D.state_dict())
 
 @patch
 def save(self:Trainer, path=None): # default: cfg.out/checkpoint.pt
@@ -397,21 +410,21 @@ def load(self:Trainer, path):
     self.G = GENERATORS[ck['G_class']](**ck['G_config']).to(self.device)
     load_state(self.G, ck['G'], path, 'G')
     load_state(self.D_I, ck['D_I'], path, 'D_I')
-    if self.G1 is not None:
-        if 'G1' not in ck:
-            raise ValueError(f"{path} has no first-frame generator: resume it with first_G=False")
-        self.G1 = FrameGenerator(**ck['G1_config']).to(self.device)
-        load_state(self.G1, ck['G1'], path, 'G1')
-        load_state(self.D1, ck['D1'], path, 'D1')
+    if self.first_G is not None:
+        if 'first_G' not in ck:
+            raise ValueError(f"{path} has no first-frame generator: resume it with use_single_G=False")
+        self.first_G = FrameGenerator(**ck['first_G_config']).to(self.device)
+        load_state(self.first_G, ck['first_G'], path, 'first_G')
+        load_state(self.first_D, ck['first_D'], path, 'first_D')
     if self.D_V is not None: load_state(self.D_V, ck['D_V'], path, 'D_V')
     if self.E is not None: load_state(self.E, ck['E'], path, 'E')
     self._setup_optim()
     try:
         self.opt_G.load_state_dict(ck['opt_G'])
         self.opt_D.load_state_dict(ck['opt_D'])
-        if self.G1 is not None:
-            self.opt_G1.load_state_dict(ck['opt_G1'])
-            self.opt_D1.load_state_dict(ck['opt_D1'])
+        if self.first_G is not None:
+            self.opt_first_G.load_state_dict(ck['opt_first_G'])
+            self.opt_first_D.load_state_dict(ck['opt_first_D'])
     except (ValueError, KeyError) as e:
         raise ValueError(f"{path}: its optimizer state does not fit this model's parameters ({e}); "
                          "it was written by another version of v2v: train a new run in another output folder"
@@ -431,11 +444,11 @@ def sample(self:Trainer, index:int=0, # which training clip
     keys = (cfg.input, 'image') + (('instance',) if cfg.feat_nc else ())
     it = shrink({k: self.item(index)[k][None] for k in keys},
                 cfg.n_scales - self.G.config['n_scales'])
-    was = [(g, g.training) for g in (self.G, self.G1) if g is not None]
-    real = it['image'][:, :n - 1].to(self.device) if n > 1 and self.G1 is None else None  # label-only: G1
+    was = [(g, g.training) for g in (self.G, self.first_G) if g is not None]
+    real = it['image'][:, :n - 1].to(self.device) if n > 1 and self.first_G is None else None  # label-only: first_G
     with torch.no_grad(): g_in = self.g_input({k: v.to(self.device) for k, v in it.items()})  # E: real looks
     fake = generate(self.G.eval(), g_in, real,
-                    first_model=self.G1 and self.G1.eval())[0]
+                    first_G=self.first_G and self.first_G.eval())[0]
     for g, w in was: g.train(w)
     if not self.rank:
         panel = torch.cat([input_to_rgb(it[cfg.input][0], cfg.input), fake, it['image'][0]], -1)

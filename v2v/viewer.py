@@ -310,7 +310,7 @@ def scrub(videos, # dict title -> clip, a list of clips, or one clip, in any for
 def trace(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
           inputs:torch.Tensor, # one clip's input maps (T, K, H, W)
           first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W); None: from labels
-          first_model:torch.nn.Module=None): # generator for label-only starts; default `model.first_G`
+          first_G:torch.nn.Module=None): # generator for label-only starts; default `model.first_G`
     """Run `model` over a clip like `generate`, keeping each step's prev, flow, warped, raw, mask and image:
     dict of (T, ...) CPU tensors."""
     n, (_, _, h, w) = getattr(model, 'n_frames_G', 1), check_shape(inputs, 'T K H W', 'inputs').values()
@@ -318,7 +318,7 @@ def trace(model:torch.nn.Module, # a SequentialGenerator or FrameGenerator
     if first_frames is not None and n > 1: check_shape(first_frames, f'{n - 1} 3 {h} {w}', 'first_frames')
     keys, rec = ('prev', 'flow', 'warped', 'raw', 'mask', 'image'), []
     for t, o in roll(model, inputs[None].to(dev),
-                     None if first_frames is None else first_frames[None].to(dev), first_model):
+                     None if first_frames is None else first_frames[None].to(dev), first_G):
         # a start frame: given (nothing computed, mask 0) or painted by the first-frame generator (mask 1)
         if 'raw' not in o:
             z, img = torch.zeros(1, 3, h, w, device=dev), o['image']
@@ -333,7 +333,7 @@ def explain_step(model:torch.nn.Module, # a SequentialGenerator or FrameGenerato
                  clip, # inputs (T, K, H, W) or an item dict ('label'/'sketch'/'pose'; 'image', 'flow': truth)
                  t:int=0, # frame shown first
                  first_frames:torch.Tensor=None, # real frames (n_frames_G - 1, 3, H, W); None: from labels
-                 first_model:torch.nn.Module=None, # generator for label-only starts; default `model.first_G`
+                 first_G:torch.nn.Module=None, # generator for label-only starts; default `model.first_G`
                  fps:float=4, zoom='auto'):
     "A widget showing everything the generator reads and computes at frame t, with a slider over t."
     item = clip if isinstance(clip, dict) else {}
@@ -341,7 +341,7 @@ def explain_step(model:torch.nn.Module, # a SequentialGenerator or FrameGenerato
     if item and key is None:
         raise ValueError(f"clip dict must have a 'label', 'sketch' or 'pose' entry, got {list(item)}")
     inputs = item[key] if item else clip
-    tr, n = trace(model, inputs, first_frames, first_model), getattr(model, 'n_frames_G', 1)
+    tr, n = trace(model, inputs, first_frames, first_G), getattr(model, 'n_frames_G', 1)
     T = len(inputs)
     read = {(f'input t-{n - 1 - j}' if j < n - 1 else 'input t'):
             inputs[[max(s - (n - 1 - j), 0) for s in range(T)]] for j in range(n)}
