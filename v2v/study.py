@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import ipywidgets as widgets
 from PIL import Image
-from .viewer import to_rgb, auto_zoom, zoom_frames
+from .viewer import display_frames, auto_zoom, zoom_frames
 
 # %% ../nbs/17_study.ipynb #1ec8a095
 def gif_bytes(frames:np.ndarray, # (T, H, W, 3) uint8
@@ -47,7 +47,7 @@ class PreferenceStudy:
     answers are appended to a JSON-lines file as given."""
     keys = {'f': 'left', '1': 'left', 'j': 'right', '2': 'right'}
     def __init__(self, videos_a,
-                 videos_b, # lists of clips (as `to_rgb` takes) or tensors (N, T, 3, H, W); pairs (a[i], b[i])
+                 videos_b, # lists of clips (as `display_frames` takes) or tensors (N, T, 3, H, W); pairs (a[i], b[i])
                  path, # the answers file (JSON lines), appended to
                  names=('A', 'B'), # what the file calls the two methods (never shown)
                  question:str='Which video looks more real?',
@@ -94,7 +94,7 @@ class PreferenceStudy:
                 raise ValueError(f"{name} must be a list of clips or a tensor (N, T, 3, H, W), "
                                  f"got shape {tuple(v.shape)}")
             v = list(v)
-        return [to_rgb(c, f'{name}[{i}]') for i, c in enumerate(v)]
+        return [display_frames(c, f'{name}[{i}]') for i, c in enumerate(v)]
 
     @property
     def done(self): return self.i >= len(self.trials)

@@ -57,7 +57,7 @@ class Trainer:
         self._setup_optim()
         if resume is True:
             resume = self.out / 'checkpoint.pt' if (self.out / 'checkpoint.pt').exists() else None
-        if resume: self.load(resume)
+        if resume: self.resume_from(resume)
 
     def _video_discriminator(self):
         "vid2vid's D_V (multi-rate, on frames and flows), or DVD-GAN's dual D conditioned on the input maps."
@@ -334,7 +334,7 @@ def fit(self:Trainer, steps:int=None, # stop at this global step; default: the e
                                      seconds=time.perf_counter() - t0, **logs))
             bar.set_postfix({k: f'{v:.3g}' for k, v in progress_figures(logs, cfg.loss_weight).items()})
             if plot: self._live()
-        if self.step % cfg.ckpt_every == 0 or self.step == end: self.save()
+        if self.step % cfg.ckpt_every == 0 or self.step == end: self.save_run()
         if cfg.sample_every and self.step % cfg.sample_every == 0 or self.step == end: self.sample()
     bar.close()
     return self
@@ -343,7 +343,7 @@ def fit(self:Trainer, steps:int=None, # stop at this global step; default: the e
 def _stopped(self:Trainer, e:Exception):
     "A data error met mid-run (unchecked data): save what was trained, say where, in the same kind of error."
     if not self.step or self.rank: return e
-    ck = self.save()
+    ck = self.save_run()
     try:
         return type(e)(f"{e} (training stopped at step {self.step}; saved {ck}: "
                        f"fix the data, then continue with --resume)")
@@ -389,7 +389,7 @@ def _first_state(self:Trainer):
                 opt_first_D=self.opt_first_D.state_dict())
 
 @patch
-def save(self:Trainer, path=None): # default: cfg.out/checkpoint.pt
+def save_run(self:Trainer, path=None): # default: cfg.out/checkpoint.pt
     "Write a checkpoint atomically (rank 0 only) and the loss history."
     if self.rank: return
     path = save_checkpoint(self.state(), path or self.out / 'checkpoint.pt')
@@ -398,7 +398,7 @@ def save(self:Trainer, path=None): # default: cfg.out/checkpoint.pt
     return path
 
 @patch
-def load(self:Trainer, path):
+def resume_from(self:Trainer, path):
     "Continue from a checkpoint: same architecture required, every state restored."
     ck = load_checkpoint(path, self.device)
     old = TrainConfig.from_dict(ck['config'])
