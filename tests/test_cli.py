@@ -2,7 +2,7 @@
 import sys
 from pathlib import Path
 import torch
-from v2v.data import VideoFolder, SyntheticScenes
+from v2v.data import VideoFolder, SyntheticScenes, HELD_OUT_SEED
 from v2v.io import read_video
 
 
@@ -74,7 +74,7 @@ def test_predict_writes_observed_then_predicted(tmp_path, run, bin_dir):
     r = run(bin_dir / 'v2v_predict', ck, out, '--labels', 'flow', '--n_obs', '4', '--n_pred', '3')
     assert 'wrote' in r.stdout and '4 observed + 3 predicted' in r.stdout
     assert read_video(out).shape == (7, 3, 64, 64)
-    real = SyntheticScenes(1, 7, 64, seed=10_000)[0]['image'][:4]
+    real = SyntheticScenes(1, 7, 64, seed=HELD_OUT_SEED)[0]['image'][:4]
     assert (read_video(out)[:4] - real).abs().mean() < 0.05          # the observed frames are the clip's own
     r = run(bin_dir / 'v2v_predict', ck, out, ok=False)                # no overwriting without --overwrite
     assert r.returncode != 0 and 'exists' in r.stderr

@@ -119,3 +119,60 @@ def test_one_statement_per_line():
     assert statements_sharing_a_line('a = 1; b = 2\nplt.axis("off");\nif a: b = 3') == [1]
     bad = [f'{w} line {n}' for w, src in code_sources() for n in statements_sharing_a_line(src)]
     assert not bad, bad
+
+
+# Tools are programs, not notebook runners (issue 27): what they run comes from the installed package
+# (`python -m v2v.<module>`, an import), never from a notebook cell or a code string.
+RENDERS_NOTEBOOKS = {'tools/docs.py': 'runs every notebook in a kernel for the docs, as nbdev_test does',
+                     'tools/readme.py': 'renders index.ipynb as markdown text, never runs it'}
+RUNNERS = ('runpy', 'execnb', 'nbclient', 'nbconvert', 'nbformat')   # modules that execute or read notebooks
+
+
+def runs_code(src:str, renders_notebooks:bool=False):
+    """What in `src` executes code strings or reads notebook cells: a list of (line, what). Notebook files
+    may be named (dev.py hashes them); their cells may only be read by the tools that render notebooks."""
+    tree, out = ast.parse(src), []
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    for n in ast.walk(tree):
+        f = n.func if isinstance(n, ast.Call) else None
+        if isinstance(f, ast.Name) and f.id in ('exec', 'eval', 'compile'): out.append((n.lineno, f'{f.id}('))
+        if isinstance(f, ast.Attribute) and f.attr in ('exec', 'eval', 'run_path', 'run_module'):
+            out.append((n.lineno, f'{f.attr}('))
+        if isinstance(n, (ast.Import, ast.ImportFrom)) and not renders_notebooks:
+            mods = [a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or '']
+            out += [(n.lineno, f'import {m}') for m in mods if m.split('.')[0] in RUNNERS]
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs:
+            if n.value == '-c' or re.search(r'python\S*\s+-c\b', n.value): out.append((n.lineno, "'-c'"))
+        cells = ((isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant) and n.slice.value)
+                 or (isinstance(n, ast.Attribute) and n.attr))
+        if cells in ('cells', 'source') and not renders_notebooks: out.append((n.lineno, f'reads {cells}'))
+    return sorted(out)
+
+
+def test_runs_code_finds_each_way():
+    from fastcore.test import test_eq
+    bad = ('import json, runpy\n'
+           'cells = json.loads(open("nbs/15_experiments.ipynb").read())["cells"]\n'
+           'exec(cells[3]["source"])\n'
+           'subprocess.run([sys.executable, "-c", "print(1)"])\n'
+           'os.system("python3 -c \'import v2v\'")\n'
+           'x = eval("1 + 1")\n')
+    test_eq(runs_code(bad), [(1, 'import runpy'), (2, 'reads cells'), (3, 'exec('), (3, 'reads source'),
+                             (4, "'-c'"), (5, "'-c'"), (6, 'eval(')])
+    good = ('"""Made from nbs/15_experiments.ipynb: run with python -c? no."""\n'
+            'subprocess.run([sys.executable, "-m", "v2v.experiments", "train", "vid2vid", "out"])\n')
+    test_eq(runs_code(good), [])
+    test_eq(runs_code('import re\nr = re.compile("x")\nfiles = glob("nbs/*.ipynb")'), [])
+    renderer = 'from nbclient import NotebookClient\nsrc = nb.cells[0].source'
+    test_eq(runs_code(renderer, renders_notebooks=True), [])
+
+
+def test_no_tool_executes_notebook_cells_or_code_strings():
+    from fastcore.test import test_eq
+    files = sorted([*(ROOT / 'tools').glob('*.py'), ROOT / 'dev.py'])
+    assert len(files) > 2 and all(f in files for f in (ROOT / k for k in RENDERS_NOTEBOOKS))
+    bad = {str(f.relative_to(ROOT)): runs_code(f.read_text(), str(f.relative_to(ROOT)) in RENDERS_NOTEBOOKS)
+           for f in files}
+    test_eq({k: v for k, v in bad.items() if v}, {})

@@ -3,7 +3,8 @@
     # MINUTES of CPU time per run (10); N processes of one thread (2)
     python tools/compare_runs.py [MINUTES] [--procs N] [--variants A,B]
 
-Each run trains with `train_for`, which counts CPU time and resumes from the run's checkpoint, so the command
+Each run is a process of `python -m v2v.experiments train VARIANT OUT MINUTES --seed S`: it trains with
+`train_for`, which counts CPU time and resumes from the run's checkpoint, so the command
 can be stopped and started again: finished runs are skipped. Runs go to
 nbs/runs/compare/v<variant>/seed<seed>; logs beside them.
 """
@@ -11,9 +12,6 @@ import argparse, os, subprocess, sys, time
 from pathlib import Path
 
 NBS = Path(__file__).resolve().parents[1] / 'nbs'
-ONE = ("import sys; from v2v.experiments import COMPARE_VARIANTS, train_for; "
-       "tr, m = train_for(COMPARE_VARIANTS[sys.argv[1]], sys.argv[2], float(sys.argv[3]), "
-       "seed=int(sys.argv[4])); print(f'step {tr.step}, {m:.1f} CPU minutes')")
 
 
 def main(argv=None):
@@ -31,8 +29,10 @@ def main(argv=None):
             name, seed, out = todo.pop(0)
             (NBS / out).mkdir(parents=True, exist_ok=True)
             log = open(NBS / out / 'train.log', 'a')
-            q = subprocess.Popen([sys.executable, '-c', ONE, name, str(out), str(a.minutes), str(seed)],
-                                 cwd=NBS, env=env, stdout=log, stderr=log)
+            # one run in its own process: `python -m v2v.experiments train` (see 15_experiments)
+            cmd = [sys.executable, '-m', 'v2v.experiments', 'train', name, str(out), str(a.minutes),
+                   '--seed', str(seed)]
+            q = subprocess.Popen(cmd, cwd=NBS, env=env, stdout=log, stderr=log)
             running.append(((name, seed), q))
             print(f'started {name}, seed {seed} -> nbs/{out}', flush=True)
         time.sleep(5)

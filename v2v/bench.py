@@ -146,7 +146,7 @@ def bench_generator(configs:str='tiny,reference,paper', # comma-separated names 
 
 # %% ../nbs/18_bench.ipynb #c9064d24
 def step_flops(tr:Trainer, batch:dict):
-    """FLOPs of one training step, every forward and backward of G1, G, D_I and D_V
+    """FLOPs of one training step, every forward and backward of first_G, G, D_I and D_V
     (`torch.utils.flop_counter`). It takes the step."""
     from torch.utils.flop_counter import FlopCounterMode
     with FlopCounterMode(display=False) as fc: tr.train_step(batch)

