@@ -1,5 +1,5 @@
 """The v2v_train, v2v_generate and v2v_eval console scripts end to end: train, resume, generate, evaluate,
-and bad input. The scripts' parsing and messages are tested in-process in nbs/19_cli.ipynb; here, the
+and bad input. The scripts' parsing and messages are tested in-process in nbs/21_cli.ipynb; here, the
 installed commands."""
 import json, os, subprocess, sys
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 import torch
 from v2v.data import SyntheticScenes, write_dataset
 from v2v.io import read_video, read_image, write_png
-from v2v.config import load_checkpoint
+from v2v.checkpoint import load_checkpoint
 
 BIN = Path(sys.executable).parent
 # one thread each: on a loaded machine OpenMP's spinning threads slow torch down

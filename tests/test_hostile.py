@@ -9,7 +9,8 @@ import random, shutil, time
 import numpy as np
 from PIL import Image
 from v2v.data import SyntheticScenes, VideoFolder, write_dataset
-from v2v.io import check_outputs, clean_stale, check_memory, write_flow_png
+from v2v.checks import check_memory
+from v2v.io import check_outputs, clean_stale, write_flow_png
 from v2v.flow import warp
 from v2v.generator import SequentialGenerator, FrameGenerator, generate
 from v2v.metrics import warp_error
@@ -287,7 +288,7 @@ def test_kill_during_checkpoint_writes(tmp_path, delay):
     time.sleep(delay)
     q.kill()
     q.wait()
-    from v2v.config import load_checkpoint
+    from v2v.checkpoint import load_checkpoint
     step = load_checkpoint(run / 'checkpoint.pt')['step']            # never half-written
     assert step >= 1
     r = sh('v2v_train', '--out', run, '--resume', '--steps', step + 1, '--quiet')

@@ -1,5 +1,5 @@
 """The viewer notebook as students open it: JupyterLab in headless Chromium. Run all cells of a copy of
-16_viewer.ipynb, wait for the kernel, and no cell may raise and no widget may fail to display; Play on
+18_viewer.ipynb, wait for the kernel, and no cell may raise and no widget may fail to display; Play on
 `scrub` must change the frame on screen; then save, close, reopen with a new kernel (nothing run), and the
 saved widgets must still show and play. A screenshot goes to outputs/lab_viewer.png."""
 import os, shutil, subprocess, sys, time, uuid
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NB = '16_viewer.ipynb'
+NB = '18_viewer.ipynb'
 
 OPEN = ('async () => {                                    '
         '// the notebook panel, its document and kernel ready\n'

@@ -1,4 +1,4 @@
-"""Train nbs/15_experiments.ipynb's repeated-comparison runs (v2v.experiments.comparison_runs), resumably.
+"""Train nbs/17_experiments.ipynb's repeated-comparison runs (v2v.experiments.comparison_runs), resumably.
 
     # MINUTES of CPU time per run (10); N processes of one thread (2)
     python tools/compare_runs.py [MINUTES] [--procs N] [--variants A,B]
@@ -29,7 +29,7 @@ def main(argv=None):
             name, seed, out = todo.pop(0)
             (NBS / out).mkdir(parents=True, exist_ok=True)
             log = open(NBS / out / 'train.log', 'a')
-            # one run in its own process: `python -m v2v.experiments train` (see 15_experiments)
+            # one run in its own process: `python -m v2v.experiments train` (see 17_experiments)
             cmd = [sys.executable, '-m', 'v2v.experiments', 'train', name, str(out), str(a.minutes),
                    '--seed', str(seed)]
             q = subprocess.Popen(cmd, cwd=NBS, env=env, stdout=log, stderr=log)

@@ -3,7 +3,7 @@
     # run all notebooks (2 at a time), render _docs/ (open _docs/index.html)
     python tools/docs.py
     # run and render only these (a quick look at one page)
-    python tools/docs.py 05_generator
+    python tools/docs.py 06_generator
     python tools/docs.py --workers 1
 
 1. `nbdev_proc_nbs`, minus its Quarto download, processes the notebooks into _proc/ (show_doc cells, front
@@ -117,7 +117,7 @@ def site_url():
 
 
 def page_name(nb, path): # a processed notebook and its path
-    "The page's file name: the front matter's output-file (io.html for 00_io.ipynb, as Quarto names it)."
+    "The page's file name: the front matter's output-file (io.html for 01_io.ipynb, as Quarto names it)."
     fm = front_matter(nb.cells[0] if nb.cells else None) or {}
     return fm.get('output-file') or path.with_suffix('.html').name
 
@@ -234,7 +234,7 @@ def to_html(proc, out, executed:dict): # executed: notebook name -> executed not
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('names', nargs='*', help='notebooks to run and render (default: all), e.g. 05_generator')
+    ap.add_argument('names', nargs='*', help='notebooks to run and render (default: all), e.g. 06_generator')
     ap.add_argument('--workers', type=int, default=2, help='notebooks run at once (default 2)')
     a = ap.parse_args()
     names = ([n if n.endswith('.ipynb') else n + '.ipynb' for n in a.names]

@@ -3,7 +3,7 @@
 On a CUDA machine it runs the generator benchmark (reference and paper widths, eager and compiled), the
 training benchmark of the tiny and small presets (eager and compiled generators), and two training steps of
 the paper preset, then prints the numbers as markdown tables, with the GPU's name, torch version and date,
-for 05_generator and 13_training.
+for 06_generator and 15_training.
 """
 import argparse, json, sys, tempfile, time
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Run (or resume) the experiment of nbs/22_prediction_study.ipynb for several seeds, then export it.
+"""Run (or resume) the experiment of nbs/24_prediction_study.ipynb for several seeds, then export it.
 
     # CPU budgets in minutes: the label predictor (10) and PredNet (90), per seed
     OMP_NUM_THREADS=1 python tools/prediction_run.py [--labels 10] [--prednet 90] [--seeds 0 1 2]
@@ -22,7 +22,7 @@ LEARNED = ('PredNet', 'vid2vid, learned labels')   # the only methods whose fram
 
 def run_seed(seed:int, labels:float, prednet:float, run:Path, learned_only:bool=False):
     "Train and score one seed (all methods, or only LEARNED), or read its finished scores."
-    from v2v.config import pretrained_path
+    from v2v.checkpoint import pretrained_path
     from v2v.prediction_study import prediction_experiment
     f = run / f'seed{seed}' / 'results.json'
     if f.exists():

@@ -1,4 +1,4 @@
-"""Score nbs/15_experiments.ipynb's repeated-comparison runs as they finish training, then write the table.
+"""Score nbs/17_experiments.ipynb's repeated-comparison runs as they finish training, then write the table.
 
     # --wait: poll until every run has finished, scoring each as it does
     python tools/score_compare.py [MINUTES=10] [--wait]
@@ -28,7 +28,7 @@ def frames_picture(runs, data, path, clip=0, ts=(0, 1, 2, 6, 12, 24, 36, 47)):
     import matplotlib.pyplot as plt
     from v2v.data import input_to_rgb
     from v2v.generator import generate
-    from v2v.config import load_generator
+    from v2v.checkpoint import load_generator
     lab = data['label'][clip:clip + 1]
     rows = {'labels': input_to_rgb(lab[0], 'label'), 'truth': data['image'][clip]}
     for name, seed, run in runs:

@@ -1,4 +1,4 @@
-"""Measurements behind 13_training's "Training speed" section; runs against whichever v2v is on PYTHONPATH,
+"""Measurements behind 15_training's "Training speed" section; runs against whichever v2v is on PYTHONPATH,
 so an older checkout (a `git worktree` of the commit before) can be measured the same way.
 
   # one step: time, FLOPs, GEMM shares, profile

@@ -1,4 +1,4 @@
-"""Train one model of nbs/15_experiments.ipynb's drift experiment in its own process: a thin wrapper of
+"""Train one model of nbs/17_experiments.ipynb's drift experiment in its own process: a thin wrapper of
 `python -m v2v.experiments drift`, run from nbs/ (the notebook's working directory).
 
     # INDEX into v2v.experiments.DRIFT_VARIANTS; MINUTES of CPU time (15)
