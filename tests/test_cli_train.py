@@ -1,5 +1,5 @@
 """The v2v_train, v2v_generate and v2v_eval console scripts end to end: train, resume, generate, evaluate,
-and bad input. The scripts' parsing and messages are tested in-process in nbs/21_cli.ipynb; here, the
+and bad input. The scripts' parsing and messages are tested in-process in nbs/24_cli.ipynb; here, the
 installed commands."""
 import json, os, subprocess, sys
 from pathlib import Path

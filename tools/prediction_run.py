@@ -1,4 +1,4 @@
-"""Run (or resume) the experiment of nbs/24_prediction_study.ipynb for several seeds, then export it.
+"""Run (or resume) the experiment of nbs/23_prediction_study.ipynb for several seeds, then export it.
 
     # CPU budgets in minutes: the label predictor (10) and PredNet (90), per seed
     OMP_NUM_THREADS=1 python tools/prediction_run.py [--labels 10] [--prednet 90] [--seeds 0 1 2]
