@@ -208,3 +208,45 @@ def test_patched_methods_have_one_meaning():
             if meth in seen and seen[meth] != cls: bad.append(f'{cls}.{meth} ({m}) and {seen[meth]}.{meth}')
             seen.setdefault(meth, cls)
     assert not bad, bad
+
+
+MAX_MARKDOWN = 1500      # 'no markdown cell over about 1,500 characters in a teaching notebook'
+
+
+def notebook_cells():
+    "(notebook name, cell) of every numbered (teaching) notebook."
+    for p in sorted((ROOT / 'nbs').glob('[0-9][0-9]_*.ipynb')):
+        for c in json.loads(p.read_text())['cells']: yield p.name, c
+
+
+def test_teaching_prose_is_short():
+    "Long discussion and measured history go to data/<experiment>/README.md, not into a teaching cell."
+    bad = [f"{nb} cell {c.get('id')}: {len(''.join(c['source']))} characters" for nb, c in notebook_cells()
+           if c['cell_type'] == 'markdown' and len(''.join(c['source'])) > MAX_MARKDOWN]
+    assert not bad, bad
+
+
+def test_export_cells_are_small():
+    "One definition per cell: the median export cell is at most 10 lines (fastcore's is about 5)."
+    import statistics
+    srcs = [''.join(c['source']) for _, c in notebook_cells() if c['cell_type'] == 'code']
+    sizes = [len([l for l in s.split('\n') if l.strip() and not l.startswith('#|')])
+             for s in srcs if s.startswith('#| export')]
+    assert statistics.median(sizes) <= 10, statistics.median(sizes)
+
+
+def scaffolding(src): # a code cell's source
+    "Whether a cell only imports or makes or removes a temporary folder: plumbing that the docs hide."
+    try: body = ast.parse(src).body
+    except SyntaxError: return False
+    temp = ('mkdtemp', 'TemporaryDirectory()', 'rmtree(', '.cleanup()')
+    return bool(body) and all(isinstance(s, (ast.Import, ast.ImportFrom)) or (
+        isinstance(s, (ast.Assign, ast.Expr)) and any(t in ast.get_source_segment(src, s) for t in temp)
+        and s.lineno == s.end_lineno) for s in body)
+
+
+def test_docs_show_no_scaffolding():
+    assert scaffolding('import os\ntmp = Path(tempfile.mkdtemp())') and not scaffolding('import os\nx = f(1)')
+    bad = [f"{nb} cell {c.get('id')}" for nb, c in notebook_cells() if c['cell_type'] == 'code'
+           and not ''.join(c['source']).lstrip().startswith('#|') and scaffolding(''.join(c['source']))]
+    assert not bad, f'hide these cells with #| hide: {bad}'

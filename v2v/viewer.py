@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['KINDS', 'DECK_CSS', 'load_clip', 'guess_kind', 'display_frames', 'diff_rgb', 'gather_panels', 'auto_zoom',
            'zoom_frames', 'fit_zoom', 'png_bytes', 'curve_frames', 'Scrubber', 'scrub', 'trace', 'explain_step',
-           'side_by_side', 'jshtml_player', 'plotly_player', 'save_video']
+           'draw_dataflow', 'show_step', 'side_by_side', 'jshtml_player', 'plotly_player', 'save_video']
 
 # %% ../nbs/18_viewer.ipynb #a62e1d85
 import html, io, math, os
@@ -366,6 +366,65 @@ def explain_step(model:torch.nn.Module, # a SequentialGenerator or FrameGenerato
                if tr['mask'] is not None else None)
     return Scrubber({t_: zoom_frames(f, k) for t_, f in panels.items()}, fps=fps, start=t,
                     rows=[list(read), list(made)], caption=caption)
+
+# %% ../nbs/18_viewer.ipynb #d61583dd
+def draw_dataflow(G, # a SequentialGenerator (its finest scale is drawn)
+                  labels, prev): # its inputs for one call, as `SequentialGenerator.forward` takes them
+    "Draw G's data flow for one call, each box with the shape it produced; returns the shapes by box."
+    import matplotlib.pyplot as plt
+    L, P, LE, IE, S, ID, FD = ('labels $s_{t-2..t}$', 'previous $\\tilde x_{t-2..t-1}$', 'label encoder',
+                               'image encoder', '+', 'image decoder', 'flow decoder')
+    H, W, M = 'hallucinated $\\tilde h_t$ (tanh)', 'flow $\\tilde w$ (x20 px)', 'mask $\\tilde m_t$ (sigmoid)'
+    WP, O = 'warp($\\tilde x_{t-1}, \\tilde w$)', 'output $\\tilde x_t$ = compose'
+    shapes, body = {}, G.body.scales[-1]
+    parts = ((LE, body.enc[0]), (IE, body.enc[1]), (ID, body.dec['image']), (FD, body.dec['flow']))
+    hooks = [m.register_forward_hook(lambda m, a, o, name=name: shapes.__setitem__(name, tuple(o.shape)))
+             for name, m in parts]
+    with torch.no_grad(): o = G(labels, prev)
+    for h in hooks: h.remove()
+    shp = lambda t: str(tuple(t.shape))
+    boxes = {L: (0, 4, shp(labels)), P: (0, 1, shp(prev)), LE: (3, 4, shapes[LE]), IE: (3, 1, shapes[IE]),
+             S: (5.4, 2.5, ''), ID: (7.6, 4, shapes[ID]), FD: (7.6, 1, shapes[FD]),
+             H: (10.6, 4.6, shp(o['raw'])), W: (10.6, 0.9, shp(o['flow'])), M: (10.6, 2.7, shp(o['mask'])),
+             WP: (13.4, 0.9, shp(o['warped'])), O: (16, 3.3, shp(o['image']))}
+    edges = [(L, LE), (P, IE), (LE, S), (IE, S), (S, ID), (S, FD), (ID, H), (FD, W), (FD, M), (W, WP),
+             (P, WP), (H, O), (WP, O), (M, O)]
+    fig, ax = plt.subplots(figsize=(15, 4.8))
+    txt = {name: ax.text(x, y, name + ('\n' + str(s) if s else ''), ha='center', va='center', fontsize=8.5,
+                         bbox=dict(boxstyle='circle' if name == S else 'round',
+                                   fc='#e8f0fe' if 'coder' in name else '#fff4e0'))
+           for name, (x, y, s) in boxes.items()}
+    fig.canvas.draw()                      # lay the boxes out, so arrows can start and end at their edges
+    for a, b in edges:
+        ax.annotate('', xy=(0.5, 0.5), xycoords=txt[b], xytext=(0.5, 0.5), textcoords=txt[a],
+                    arrowprops=dict(arrowstyle='->', color='gray', patchA=txt[a].get_bbox_patch(),
+                                    patchB=txt[b].get_bbox_patch(),
+                                    connectionstyle='arc3,rad=0.3' if (a, b) == (P, WP) else 'arc3'))
+    ax.set_xlim(-1.5, 17.5)
+    ax.set_ylim(-1.6, 5.3)
+    ax.axis('off')
+    return shapes
+
+# %% ../nbs/18_viewer.ipynb #4611c7df
+def show_step(out:dict, # G's output for one call (image, raw, flow, mask, warped)
+              labels, prev, # its inputs, as `SequentialGenerator.forward` takes them; item 0 is drawn
+              true_flow=None): # (2, H, W): shown last, when known
+    "One step as a row of pictures: label, previous frame, flow, warped, hallucinated, mask, output."
+    ims = [label_to_rgb(labels[0, -1]), prev[0, -1], flow_to_rgb(out['flow'][0].detach()),
+           out['warped'][0].detach(), out['raw'][0].detach(), out['mask'][0, 0].detach(),
+           out['image'][0].detach()]
+    titles = ['label s_t', 'previous x_t-1', 'flow w', 'warped', 'hallucinated h', 'mask m', 'output']
+    if true_flow is not None:
+        ims.append(flow_to_rgb(true_flow))
+        titles.append('true flow')
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(1, len(ims), figsize=(2 * len(ims), 2.2))
+    for ax, im, t in zip(axs, ims, titles):
+        ax.imshow(im.permute(1, 2, 0).clamp(-1, 1) * 0.5 + 0.5 if im.ndim == 3 else im,
+                  cmap='gray', vmin=0, vmax=1)
+        ax.set_title(t, fontsize=9)
+        ax.axis('off')
+    return fig
 
 # %% ../nbs/18_viewer.ipynb #5007aa4c
 def side_by_side(panels:dict, # title -> frames (T, H, W, 3) uint8, one T and H
