@@ -258,8 +258,9 @@ def register_loss(name:str, # the term's name: its key in `loss_weight`, in the 
                   weight:float=0., # its default weight (0: off unless a config switches it on)
                   replace:bool=False): # allow replacing a registered term of the same name
     "Decorator: register `fn(step)` as the generator term `name`."
-    if not name.isidentifier() or weight < 0:
-        raise ValueError(f"a loss needs an identifier name and a weight >= 0, got {name!r}, {weight}")
+    if not name.isidentifier() or name == 'total' or weight < 0:
+        raise ValueError(f"a loss needs an identifier name other than 'total' and a weight >= 0, "
+                         f"got {name!r}, {weight}")
     def deco(fn):
         if name in LOSSES and not replace:
             raise ValueError(f"a loss named {name!r} is registered already: pass replace=True to replace it")

@@ -222,17 +222,16 @@ def g_step(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
     nets = {id(c.net): c.net for critics, _ in parts.values() for c in critics.values()}.values()
     for m in nets: m.requires_grad_(False)
     with self._amp():
-        L = {}
+        L, total = {}, 0.
         for part, (critics, step) in parts.items():
             D = {k: Scores(c.adapt(c.net(*c.fake)), c.adapt(_no_grad(c.net, c.real)) if c.fm else None,
                            c.mode, c.scales, c.fm) for k, c in critics.items()}
             l = generator_losses(self.cfg.loss_weight, {**step, 'D': D})
+            total = total + l.pop('total')
             L.update({'_'.join(filter(None, (k, part))): v for k, v in l.items()})
-        total = sum(v for k, v in L.items() if k.startswith('total'))
     for m in nets: m.requires_grad_(True)
     self._descend(opt or self.opt_G, total, 'generator' if name == 'G' else f'{name} generator')
-    return {**{f'{name}_{k}': v.item() for k, v in L.items() if not k.startswith('total')},
-            f'{name}_total': total.item()}
+    return {**{f'{name}_{k}': v.item() for k, v in L.items()}, f'{name}_total': total.item()}
 
 # %% ../nbs/15_training.ipynb #98ae3ada
 def _no_grad(net, args):
