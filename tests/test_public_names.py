@@ -29,7 +29,8 @@ def test_presets_and_scripts():
     assert TrainConfig.tiny().ngf and TrainConfig.small().height == 128 and TrainConfig.paper().ngf == 128
     from importlib.metadata import entry_points
     scripts = {e.name for e in entry_points(group='console_scripts') if e.value.startswith('v2v.')}
-    assert {'v2v_train', 'v2v_generate', 'v2v_eval', 'v2v_bench', 'v2v_data'} <= scripts
+    assert {'v2v_train', 'v2v_generate', 'v2v_eval', 'v2v_bench', 'v2v_data', 'v2v_predict',
+            'v2v_score'} <= scripts
 
 
 def test_the_package_is_the_public_face():

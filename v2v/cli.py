@@ -6,7 +6,7 @@
 __all__ = ['FIRST_FRAMES', 'OUT_EXTS', 'field_docs', 'to_bool', 'config_parser', 'read_fields', 'train_config', 'v2v_train',
            'parse_synthetic', 'synthetic_input', 'load_input', 'with_instances', 'check_input', 'start_of',
            'generate_video', 'input_fake_real', 'write_frames', 'generate_parser', 'v2v_generate', 'eval_parser',
-           'v2v_eval', 'predict_parser', 'v2v_predict']
+           'v2v_eval', 'predict_parser', 'v2v_predict', 'score_parser', 'v2v_score']
 
 # %% ../nbs/24_cli.ipynb #230801e1
 import argparse, inspect, json, re, time
@@ -461,3 +461,35 @@ def v2v_predict(argv:list=None): # command-line words; default: sys.argv[1:]
         write_video(a.out, fake)
         print(f"wrote {a.out}: {a.n_obs} observed + {a.n_pred} predicted frames of {inp['name']} "
               f"({a.labels} labels)")
+
+# %% ../nbs/24_cli.ipynb #16b60511
+def score_parser():
+    p = script_parser('v2v_score', description='Score a checkpoint from labels alone on held-out synthetic '
+                      'clips, each number beside its real floor (experiments.scorecard).')
+    p.add_argument('checkpoint', help="a label checkpoint trained on the synthetic scenes (v2v_train's)")
+    p.add_argument('--n_videos', type=int, default=8, help='held-out clips (default 8)')
+    p.add_argument('--n_frames', type=int, default=48, help='frames per clip (default 48)')
+    p.add_argument('--no_fid', action='store_true', help='leave out FID and its floor (a minute on a CPU)')
+    p.add_argument('--json', metavar='OUT.json', help='also write the scorecard as JSON')
+    p.add_argument('--overwrite', action='store_true', help='replace an existing --json file')
+    return p
+
+# %% ../nbs/24_cli.ipynb #39ca2395
+def v2v_score(argv:list=None): # command-line words; default: sys.argv[1:]
+    "Print a checkpoint's scorecard from labels alone beside the real floor (and write it with --json)."
+    a = score_parser().parse_args(argv)
+    with user_errors('v2v_score'):
+        from v2v.experiments import comparison_clips, scorecard, scorecard_table
+        if a.n_videos < 1 or a.n_frames < 2:
+            raise ValueError(f"need --n_videos >= 1 and --n_frames >= 2, got {a.n_videos} and {a.n_frames}")
+        check_outputs({'--json': a.json}, [a.checkpoint], a.overwrite)
+        G, cfg = load_generator(a.checkpoint)
+        if cfg.data != 'synthetic' or cfg.input != 'label' or cfg.use_instance or cfg.feat_nc:
+            raise ValueError(f"{a.checkpoint}: the scorecard scores generators of plain label maps trained "
+                             f"on the synthetic scenes, got data={cfg.data!r}, input={cfg.input!r}")
+        k = 2 ** (cfg.n_scales - G.config['n_scales'])                   # a run still growing its scales
+        data = comparison_clips(a.n_videos, a.n_frames, (cfg.height // k, cfg.width // k))
+        card = scorecard(G, data, fid=not a.no_fid)
+        print(f"{a.checkpoint}, from labels alone on {a.n_videos} held-out clips of {a.n_frames} frames:\n"
+              + scorecard_table(card))
+        if a.json: atomic_write_text(a.json, json.dumps(card, indent=1))

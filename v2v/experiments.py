@@ -402,7 +402,7 @@ def scorecard(G, # a generator from `load_generator` (label-only starts need its
         card.update(lpips=float(metrics.lpips(fake, real, weights=w, progress=False).mean()),
                     tlp=float(metrics.tlp(real, fake, weights=w, progress=False)))
     if fid:
-        other = comparison_clips(N, T, real.shape[-1], HELD_OUT_SEED + 1)['image'] if other is None else other
+        if other is None: other = comparison_clips(N, T, tuple(real.shape[-2:]), HELD_OUT_SEED + 1)['image']
         o = metrics.inception_stats(other.flatten(0, 1), progress=False)
         card.update(fid=metrics.fid(o, fake.flatten(0, 1), progress=False),
                     fid_floor=metrics.fid(o, real.flatten(0, 1), progress=False))
