@@ -68,14 +68,17 @@ def test_no_private_imports_across_modules():
     assert not bad, bad
 
 
+def is_patched(n): # a function or class definition
+    "Whether fastcore's `@patch` (or `@patch(...)`) decorates it: a method of the annotated class."
+    return any((isinstance(d, ast.Name) and d.id == 'patch') or
+               (isinstance(d, ast.Call) and getattr(d.func, 'id', '') == 'patch') for d in n.decorator_list)
+
+
 def public_defs(name): # top-level functions, classes and assignments; @patch'ed methods belong to their class
     out = []
     for n in tree(name).body:
         if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
-            patched = any((isinstance(d, ast.Name) and d.id == 'patch') or
-                          (isinstance(d, ast.Call) and getattr(d.func, 'id', '') == 'patch')
-                          for d in n.decorator_list)
-            if not patched: out.append(n.name)
+            if not is_patched(n): out.append(n.name)
         elif isinstance(n, ast.Assign):
             for t in n.targets:
                 out += [e.id for e in (t.elts if isinstance(t, ast.Tuple) else [t])
@@ -186,15 +189,8 @@ def test_no_tool_executes_notebook_cells_or_code_strings():
 
 
 def patched_methods(name): # (method, class) of every @patch'ed function of a module
-    out = []
-    for n in tree(name).body:
-        if not isinstance(n, ast.FunctionDef): continue
-        for d in n.decorator_list:
-            if (isinstance(d, ast.Name) and d.id == 'patch') or (isinstance(d, ast.Call)
-                                                                   and getattr(d.func, 'id', '') == 'patch'):
-                cls = n.args.args[0].annotation if n.args.args else None
-                out.append((n.name, getattr(cls, 'id', '?')))
-    return out
+    fns = [n for n in tree(name).body if isinstance(n, ast.FunctionDef) and is_patched(n)]
+    return [(n.name, getattr(n.args.args[0].annotation if n.args.args else None, 'id', '?')) for n in fns]
 
 
 def test_patched_methods_have_one_meaning():
