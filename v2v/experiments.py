@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['COMPARE_VARIANTS', 'COMPARE_SEEDS', 'LOWER_IS_BETTER', 'METRICS', 'DRIFT_VARIANTS', 'SCORECARD_ROWS',
-           'comparison_clips', 'pieces', 'train_for', 'comparison_runs', 'i3d_pair_stats', 'set_stats', 'score',
-           'score_runs', 'mean_std', 'comparison_table', 'run_comparison', 'evaluate', 'metrics_markdown',
-           'drift_scores', 'drift_experiment', 'save_drift', 'load_drift', 'drift_table', 'flow_epe', 'class_iou',
-           'scorecard', 'scorecard_table', 'drift_variant', 'experiments_parser', 'v2v_experiments']
+           'comparison_clips', 'pieces', 'train_for', 'comparison_runs', 'i3d_pair_stats', 'set_stats',
+           'perceptual_scores', 'score', 'score_runs', 'mean_std', 'comparison_table', 'run_comparison', 'evaluate',
+           'metrics_markdown', 'drift_scores', 'drift_experiment', 'save_drift', 'load_drift', 'drift_table',
+           'flow_epe', 'class_iou', 'scorecard', 'scorecard_table', 'drift_variant', 'experiments_parser',
+           'v2v_experiments']
 
 # %% ../nbs/17_experiments.ipynb #e0e0e001
 import copy, json, statistics, time
@@ -97,6 +98,15 @@ def set_stats(clips): # (N, T, 3, H, W), float in [-1, 1]
     return dict(fid=metrics.inception_stats(clips.flatten(0, 1), progress=False), fvd=fvd,
                 video_fid=video_fid)
 
+# %% ../nbs/17_experiments.ipynb #b03d2a19
+def perceptual_scores(fake, real): # clips (N, T, 3, H, W), float in [-1, 1]
+    "LPIPS and tLP of `fake` against `real` where the AlexNet weights are present, else an empty dict."
+    from v2v import weights
+    try: w = weights.weights_path('alex')
+    except FileNotFoundError: return {}
+    return dict(lpips=float(metrics.lpips(fake, real, weights=w, progress=False).mean()),
+                tlp=float(metrics.tlp(real, fake, weights=w, progress=False)))
+
 # %% ../nbs/17_experiments.ipynb #a75f0475
 def score(fake, data:dict, # generated clips (N, T, 3, H, W) and the held-out clips they were made from
           seg=None, # the label-fidelity segmenter; default `fidelity.default_segmenter()`
@@ -104,7 +114,7 @@ def score(fake, data:dict, # generated clips (N, T, 3, H, W) and the held-out cl
           real_stats=None, # `set_stats(data['image'])`, when already computed
           early=None, late=None): # drift ratio's frame windows [start, end); default: first and last third
     "Every comparison metric of one model's clips, as floats (LPIPS and tLP only where their weights exist)."
-    from v2v import weights, fidelity
+    from v2v import fidelity
     real = data['image']
     curves = fidelity.drift_curves(fake, real, data['label'], seg)
     T = real.shape[1]
@@ -113,11 +123,7 @@ def score(fake, data:dict, # generated clips (N, T, 3, H, W) and the held-out cl
              drift=summ['miou']['ratio'],
              warp_error=float(metrics.warp_error(fake, data['flow'], data['valid'])),
              tof=float(metrics.tof(real, fake, crop='auto', progress=False)))
-    try: w = weights.weights_path('alex')
-    except FileNotFoundError: w = None
-    if w is not None:
-        r['lpips'] = float(metrics.lpips(fake, real, weights=w, progress=False).mean())
-        r['tlp'] = float(metrics.tlp(real, fake, weights=w, progress=False))
+    r.update(perceptual_scores(fake, real))
     if sets:
         a, b = real_stats or set_stats(real), set_stats(fake)
         r.update({k: metrics.frechet_distance(a[k], b[k]) for k in ('fid', 'fvd', 'video_fid')})
@@ -384,7 +390,6 @@ def scorecard(G, # a generator from `load_generator` (label-only starts need its
               seg=None, # the label-fidelity segmenter; default the shipped one
               fid:bool=True): # FID and its floor (a minute on a CPU)
     "G scored from labels alone, each number beside the real floor or ceiling: a dict of floats."
-    from v2v import weights
     data = comparison_clips() if data is None else data
     real, N, T = data['image'], *data['image'].shape[:2]
     with torch.no_grad(): fake = generate(G, data['label'])
@@ -396,11 +401,7 @@ def scorecard(G, # a generator from `load_generator` (label-only starts need its
         iou = class_iou(x, data['label'], seg)
         card.update({f'miou{who}': float(iou.nanmean()), f'iou_car{who}': float(iou[CAR]),
                      f'iou_person{who}': float(iou[PERSON])})
-    try: w = weights.weights_path('alex')
-    except FileNotFoundError: w = None
-    if w is not None:
-        card.update(lpips=float(metrics.lpips(fake, real, weights=w, progress=False).mean()),
-                    tlp=float(metrics.tlp(real, fake, weights=w, progress=False)))
+    card.update(perceptual_scores(fake, real))
     if fid:
         if other is None: other = comparison_clips(N, T, tuple(real.shape[-2:]), HELD_OUT_SEED + 1)['image']
         o = metrics.inception_stats(other.flatten(0, 1), progress=False)
