@@ -57,7 +57,7 @@ def load_state(module, sd, path, name):
 ARCH_FIELDS = ('input', 'model', 'ngf', 'n_downsample', 'n_blocks', 'n_frames_G', 'norm', 'use_flow',
                'use_mask', 'n_scales', 'use_single_G', 'ndf', 'n_layers_D', 'num_D', 'temporal_D',
                'n_frames_D', 'n_scales_temporal', 'temporal_D_flow', 'fg', 'fg_classes', 'video_D', 'dvd_k',
-               'use_instance', 'feat_nc')
+               'use_instance', 'feat_nc', 'spade')
 
 # %% ../nbs/14_checkpoint.ipynb #1b1336ad
 def check_architecture(ck:dict, cfg:TrainConfig, path): # a loaded checkpoint, the config to resume it under
@@ -74,12 +74,12 @@ def load_generator(path, device='cpu'):
     "A checkpoint's generator (eval mode) and config; `.first_G`, `.feature_encoder/_bank` if it has them."
     ck = load_checkpoint(path, device, generator_only=True)
     if ck['G_class'] not in GENERATORS: raise ValueError(f"{path}: unknown generator class {ck['G_class']!r}")
-    G = GENERATORS[ck['G_class']](**ck['G_config'])
-    load_state(G, ck['G'], path, 'G')
+    G, avg = GENERATORS[ck['G_class']](**ck['G_config']), ck.get('averaged') or {}   # `ema`: the averages
+    load_state(G, avg.get('G', ck['G']), path, 'G')
     # the first-frame generator: `generate` starts from labels with it
     if ck.get('first_G'):
         G.first_G = FrameGenerator(**ck['first_G_config'])
-        load_state(G.first_G, ck['first_G'], path, 'first_G')
+        load_state(G.first_G, avg.get('first_G', ck['first_G']), path, 'first_G')
     if ck.get('E'): G.feature_encoder, G.feature_bank = load_features(ck, path)
     return G.to(device).eval(), TrainConfig.from_dict(ck['config'])
 
@@ -103,8 +103,10 @@ def export_generator(src, # a training checkpoint
         raise FileExistsError(f"{dst} exists: pass overwrite=True to replace it")
     ck, cast = load_checkpoint(src), (lambda sd: {k: v.half() if half and v.is_floating_point() else v
                                                   for k, v in sd.items()})
-    out = {k: ck[k] for k in GEN_KEYS if k != 'G'} | dict(format=GEN_FORMAT, G=cast(ck['G']))
-    if ck.get('first_G'): out.update(first_G_config=ck['first_G_config'], first_G=cast(ck['first_G']))
+    avg = ck.get('averaged') or {}                      # `ema`: the averages are the generators to share
+    out = {k: ck[k] for k in GEN_KEYS if k != 'G'} | dict(format=GEN_FORMAT, G=cast(avg.get('G', ck['G'])))
+    if ck.get('first_G'):
+        out.update(first_G_config=ck['first_G_config'], first_G=cast(avg.get('first_G', ck['first_G'])))
     if ck.get('E'): out.update(E_config=ck['E_config'], E=cast(ck['E']), bank=ck['bank'])
     return save_checkpoint(out, dst)
 

@@ -18,11 +18,12 @@ from .data import SyntheticScenes, VideoFolder
 from .generator import SequentialGenerator, FrameGenerator, check_size
 from .discriminators import WINDOWS
 from .losses import GAN_SCALES, loss_weights
+from .layers import INITS
 
 # %% ../nbs/13_config.ipynb #3421397d
 CHOICES = dict(input=('label', 'sketch', 'pose'), model=('vid2vid', 'frame'), gan_mode=('lsgan', 'hinge'),
                norm=('instance', 'batch', 'group', 'none'), D_V_windows=WINDOWS, gan_scales=GAN_SCALES,
-               video_D=('vid2vid', 'dvdgan'))
+               video_D=('vid2vid', 'dvdgan'), init=INITS, vgg_trunk=('vgg19', 'vgg16'))
 
 # %% ../nbs/13_config.ipynb #7d22b101
 @dataclass
@@ -43,6 +44,7 @@ class TrainConfig:
     n_blocks:int=3
     n_frames_G:int=3
     norm:str='instance'
+    spade:bool=False # SPADE: the label map fed to every norm of the image decoder (imaginaire, GauGAN)
     use_flow:bool=True # ablation: False = no flow warping
     use_mask:bool=True # ablation: False = fixed blend
     n_scales:int=1 # spatial scales at the end of the curriculum
@@ -52,6 +54,7 @@ class TrainConfig:
     use_instance:bool=False # official --use_instance: instance edges as one more input channel
     feat_nc:int=0 # multimodal synthesis: channels of the instance features E feeds G (paper: 3; 0: off)
     feat_k:int=4 # Gaussians per class in the feature bank that samples appearances
+    init:str='default' # every trained network's weights: 'default' (PyTorch's) or 'official' (N(0, 0.02))
     # discriminators
     ndf:int=16
     n_layers_D:int=3
@@ -63,11 +66,13 @@ class TrainConfig:
     D_V_windows:str='last' # D_V windows per time scale: 'last' (v2v) or 'all' (official: stride n_frames_D)
     video_D:str='vid2vid' # the video D: 'vid2vid' (D_V above) or 'dvdgan' (DVD-GAN's dual D, hinge loss)
     dvd_k:int=4 # 'dvdgan': frames its spatial branch samples per clip
+    D_V_official:bool=False # D_V fed as the official code does: flow / 20, its terms summed over time scales
     # losses: the weight of every registered generator term (`LOSSES`); missing names take their defaults
     loss_weight:dict=field(default_factory=dict)
     gan_mode:str='lsgan'
     gan_scales:str='mean' # adversarial terms over D's scales: 'mean' (v2v) or 'sum' (the official GANLoss)
     raw_losses:bool=False # official: also train D_I on, and apply GAN/FM/L1/VGG to, the raw hallucination
+    vgg_trunk:str='vgg19' # the vgg term's trunk: 'vgg19' (the paper's) or 'vgg16' (LPIPS's, `fetch_weights`)
     # optimisation
     batch_size:int=4 # the global batch, split over processes
     lr:float=2e-4
@@ -75,6 +80,7 @@ class TrainConfig:
     beta2:float=0.999
     epochs:int=10 # epochs at the full learning rate
     decay_epochs:int=10 # then a linear decay to 0 over these
+    ema:float=0. # decay of G's weight average, sampled and exported (imaginaire's model averaging); 0: off
     t_start:int=4 # temporal curriculum: first clip length...
     t_double_every:int=2 # ...doubled every this many epochs, up to n_frames (0: always n_frames)
     chunk:int=0 # frames per update: clips roll in chunks, last frames carried over detached (0: whole clip)
@@ -85,6 +91,7 @@ class TrainConfig:
     deterministic:bool=False # `deterministic_mode`: deterministic kernels (on CUDA, all but warp's backward)
     device:str='auto' # 'auto' (cuda, mps, cpu) or a torch device
     amp:bool=True # mixed precision (bfloat16 autocast) on CUDA
+    amp_cpu:bool=False # bfloat16 autocast on the CPU too (fast with AVX512_BF16 or AMX)
     compile:bool=False # torch.compile G (static shapes): faster steps; the first compiles (1 min, 2 cores)
     out:str='runs/run' # checkpoints, history, samples
     log_every:int=10
@@ -113,9 +120,9 @@ class TrainConfig:
         neg = [k for k in ('epochs', 'decay_epochs', 't_double_every', 'scale_every', 'fix_coarse_epochs',
                            'sample_every', 'n_blocks', 'n_downsample') if getattr(self, k) < 0]
         if neg: raise ValueError(f"{', '.join(neg)} must be >= 0")
-        if not (self.lr > 0 and 0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
-            raise ValueError(f"need lr > 0 and 0 <= beta1, beta2 < 1, "
-                             f"got lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}")
+        if not (self.lr > 0 and 0 <= self.beta1 < 1 and 0 <= self.beta2 < 1 and 0 <= self.ema < 1):
+            raise ValueError(f"need lr > 0 and 0 <= beta1, beta2, ema < 1, "
+                             f"got lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, ema={self.ema}")
         if self.epochs + self.decay_epochs < 1:
             raise ValueError("epochs + decay_epochs must be >= 1: the schedule has no steps")
         check_size(self.height, self.width, self.n_downsample, self.n_scales, 'height and width')
@@ -283,9 +290,11 @@ def build_generator(cfg:TrainConfig, input_nc:int, n_scales:int): # n_scales: th
     "The generator the config asks for, with `n_scales` of its final scales (widths as in the final model)."
     ngf = cfg.ngf * 2 ** (cfg.n_scales - n_scales)
     if cfg.model == 'frame':
-        return FrameGenerator(input_nc, ngf, cfg.n_downsample, cfg.n_blocks, cfg.norm, n_scales=n_scales)
+        return FrameGenerator(input_nc, ngf, cfg.n_downsample, cfg.n_blocks, cfg.norm, n_scales=n_scales,
+                              spade=cfg.spade)
     return SequentialGenerator(input_nc, cfg.n_frames_G, ngf, cfg.n_downsample, cfg.n_blocks, cfg.norm,
-                               cfg.use_flow, cfg.use_mask, n_scales=n_scales, fg_classes=cfg.fg_ids or None)
+                               cfg.use_flow, cfg.use_mask, n_scales=n_scales, fg_classes=cfg.fg_ids or None,
+                               spade=cfg.spade)
 
 # %% ../nbs/13_config.ipynb #2d0ff7ad
 GENERATORS = dict(SequentialGenerator=SequentialGenerator, FrameGenerator=FrameGenerator)

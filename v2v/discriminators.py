@@ -285,3 +285,4 @@ class Critic:
     scales:str='mean'
     fm:bool=True # feature matching applies to it
     adapt:Callable=lambda out: out # its outputs -> a list (scales) of lists of maps, logits last
+    weight:float=1. # its terms' multiplier, for G and for itself (the official D_V sums over time scales)

@@ -7,8 +7,8 @@ __all__ = ['GAN_MODES', 'GAN_SCALES', 'VGG19_FILE', 'VGG19_FETCH', 'VGG19_LAYERS
            'as_scales', 'gan_loss', 'discriminator_loss', 'feature_matching_loss', 'vgg19_features',
            'load_vgg19_features', 'vgg16_features', 'load_vgg16_features', 'VGGLoss', 'masked_l1', 'flow_loss',
            'warp_loss', 'warp_confidence', 'mask_loss', 'Scores', 'Loss', 'register_loss', 'gan_term', 'fm_term',
-           'vgg_term', 'l1_term', 'flow_term', 'warp_term', 'mask_term', 'loss_weights', 'generator_losses',
-           'plot_history', 'progress_figures']
+           'vgg_term', 'l1_term', 'lpips_term', 'flow_term', 'warp_term', 'mask_term', 'loss_weights',
+           'generator_losses', 'plot_history', 'progress_figures']
 
 # %% ../nbs/10_losses.ipynb #9bcc3a50
 from dataclasses import dataclass
@@ -241,6 +241,7 @@ class Scores:
     mode:str='lsgan' # 'lsgan' or 'hinge', see `gan_loss`
     scales:str='mean' # 'mean' or 'sum' over D's scales
     fm:bool=True # whether feature matching applies (DVD-GAN's dual D has none)
+    weight:float=1. # its GAN and feature-matching terms' multiplier
 
 # %% ../nbs/10_losses.ipynb #53218068
 @dataclass(frozen=True)
@@ -272,14 +273,14 @@ def register_loss(name:str, # the term's name: its key in `loss_weight`, in the 
 @register_loss('gan', 1.)
 def gan_term(s): # the step: s['D'] holds a `Scores` per discriminator
     "The adversarial terms (L_I, L_V in the paper): one per discriminator, named after it."
-    return {k: gan_loss(d.fake, True, d.mode, for_discriminator=False, scales=d.scales)
+    return {k: d.weight * gan_loss(d.fake, True, d.mode, for_discriminator=False, scales=d.scales)
             for k, d in s['D'].items()}
 
 # %% ../nbs/10_losses.ipynb #d8319fad
 @register_loss('fm', 10.)
 def fm_term(s):
     "Feature matching (lambda_FM = 10): one per discriminator that has it."
-    return {k: feature_matching_loss(d.fake, d.real, 1.) for k, d in s['D'].items() if d.fm}
+    return {k: d.weight * feature_matching_loss(d.fake, d.real, 1.) for k, d in s['D'].items() if d.fm}
 
 # %% ../nbs/10_losses.ipynb #320d8a77
 @register_loss('vgg', 0.)
@@ -292,6 +293,12 @@ def vgg_term(s): # s['vgg']: a `VGGLoss`
 def l1_term(s):
     "L1 to the real frame: not the paper's, a cheap stand-in for `vgg` in the CPU presets."
     return (s['fake'] - s['real']).abs().mean()
+
+# %% ../nbs/10_losses.ipynb #a0b197bc
+@register_loss('lpips', 0.)
+def lpips_term(s): # s['lpips']: a frozen LPIPS network, `metrics.load_lpips('alex')`
+    "A cheap perceptual loss: LPIPS (AlexNet trunk) to the real frame. Not the paper's; off by default."
+    return s['lpips'](s['fake'], s['real']).mean()
 
 # %% ../nbs/10_losses.ipynb #039c1a98
 @register_loss('flow', 10.)

@@ -6,7 +6,7 @@
 __all__ = ['Trainer']
 
 # %% ../nbs/15_training.ipynb #3071848b
-import json, time
+import copy, json, time
 from dataclasses import asdict, replace
 from pathlib import Path
 import torch
@@ -16,6 +16,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .io import atomic_write_text, prepare_run_folder, write_video
 from .data import input_to_rgb, shrink
 from .features import FeatureEncoder, instance_inputs, fit_bank
+from .layers import init_weights
 from .generator import FrameGenerator, Pyramid, add_scale, generate, roll_from, size_multiple
 from .discriminators import (MultiScaleDiscriminator, TemporalDiscriminator, DualVideoDiscriminator, judge,
                                 Critic)
@@ -51,7 +52,12 @@ class Trainer:
                                       cfg.scales_at(0)).to(self.device)
             self.first_D = MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D,
                                                    cfg.num_D).to(self.device)
-        self.vgg = VGGLoss().to(self.device) if cfg.loss_weight['vgg'] else None
+        for m in (self.G, self.E, self.D_I, self.D_V, self.first_G, self.first_D):
+            if m is not None: init_weights(m, cfg.init)
+        self.vgg = VGGLoss(trunk=cfg.vgg_trunk).to(self.device) if cfg.loss_weight['vgg'] else None
+        if cfg.loss_weight['lpips']: from v2v.metrics import load_lpips   # torch-fidelity: imported when used
+        self.lpips = load_lpips('alex', device=self.device) if cfg.loss_weight['lpips'] else None
+        self.averaged = {}   # 'G', 'first_G' -> their weight averages, with `ema` (`average`)
         self._setup_optim()
         if resume is True:
             resume = self.out / 'checkpoint.pt' if (self.out / 'checkpoint.pt').exists() else None
@@ -96,6 +102,10 @@ class Trainer:
             self._cache[i] = it
         return self._cache[i]
 
+    def perceptual(self):
+        "The frozen networks the perceptual terms read: 'vgg' (`VGGLoss`) and 'lpips', where switched on."
+        return {k: m for k, m in (('vgg', self.vgg), ('lpips', self.lpips)) if m is not None}
+
     def g_input(self, batch:dict): # clips (B, T, ...), with instance ids if E is trained
         "G's input: the input maps, then E's instance features of the real frames (`07_features`)."
         x = batch[self.cfg.input]
@@ -137,7 +147,8 @@ def roll_chunk(self:Trainer, labels, real, # the chunk's maps and frames (B, T',
 # %% ../nbs/15_training.ipynb #b9ad82b2
 @patch
 def _amp(self:Trainer):
-    return torch.autocast('cuda', torch.bfloat16, enabled=self.cfg.amp and self.device.type == 'cuda')
+    on = self.cfg.amp and (self.device.type == 'cuda' or self.device.type == 'cpu' and self.cfg.amp_cpu)
+    return torch.autocast(self.device.type, torch.bfloat16, enabled=on)
 
 # %% ../nbs/15_training.ipynb #4d54a539
 @patch
@@ -174,7 +185,10 @@ def video_critic(self:Trainer, labels, real, clip_fake, flow): # clips (B, T', .
     if self.D_V is None or real.shape[1] < (c.dvd_k if c.video_D == 'dvdgan' else c.n_frames_D): return None
     if c.video_D == 'dvdgan':   # hinge loss summed over its two branches, no feature matching
         return Critic(self.D_V, self.D_V_, (real, labels), (clip_fake, labels), 'hinge', 'sum', False, _dual)
-    return Critic(self.D_V, self.D_V_, (real, flow), (clip_fake, flow), c.gan_mode, c.gan_scales)
+    w = 1.
+    if c.D_V_official:   # official vid2vid_model_D.py: flow / 20 in, the terms summed over time scales
+        flow, w = flow / 20, float(len(self.D_V.strides(real.shape[1])))
+    return Critic(self.D_V, self.D_V_, (real, flow), (clip_fake, flow), c.gan_mode, c.gan_scales, weight=w)
 
 # %% ../nbs/15_training.ipynb #e4317c2f
 @patch
@@ -185,7 +199,7 @@ def judged(self:Trainer, batch:dict, out:dict, # the chunk, and G's outputs on i
     lab, real, flow, fake = batch[cfg.input], batch['image'], batch['flow'], out['image']
     with_map = lambda x: torch.cat([fl(lab[:, n - 1:]), fl(x)], 1)      # D_I sees each frame with its map
     step = dict(fake=fl(fake), real=fl(real[:, n - 1:]), gt_flow=fl(flow[:, n - 1:]),
-                valid=fl(batch['valid'][:, n - 1:]), **({'vgg': self.vgg} if self.vgg else {}))
+                valid=fl(batch['valid'][:, n - 1:]), **self.perceptual())
     if 'flow' in out:
         step.update(flow=fl(out['flow']), prev_real=fl(real[:, n - 2:-1]), warped=fl(out['warped']))
     if 'mask' in out and self.G.use_mask: step['mask'] = fl(out['mask'])
@@ -194,7 +208,7 @@ def judged(self:Trainer, batch:dict, out:dict, # the chunk, and G's outputs on i
     video = self.video_critic(lab, real, torch.cat([hist.to(fake.dtype), fake], 1), flow)
     parts = {'': (dict(image=image, **({'video': video} if video else {})), step)}
     if cfg.raw_losses and 'flow' in out:  # official: the raw frames are judged by D_I and get the image terms
-        raw = dict(fake=fl(out['raw']), real=step['real'], **({'vgg': self.vgg} if self.vgg else {}))
+        raw = dict(fake=fl(out['raw']), real=step['real'], **self.perceptual())
         parts['raw'] = (dict(image=replace(image, fake=(with_map(out['raw']),))), raw)
     return parts
 
@@ -209,7 +223,7 @@ def d_step(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
             for k, c in critics.items():
                 real, fake = judge(c.ddp, c.real, tuple(x.detach() for x in c.fake))
                 d = discriminator_loss(c.adapt(real), c.adapt(fake), c.mode, c.scales)
-                total, key = total + d['total'], '_'.join(filter(None, (name, k, part)))
+                total, key = total + c.weight * d['total'], '_'.join(filter(None, (name, k, part)))
                 logs[f'{key}_real'], logs[f'{key}_fake'] = d['real'].item(), d['fake'].item()
     self._descend(opt or self.opt_D, total, 'discriminator' if name == 'D' else f'{name} discriminator')
     return logs
@@ -225,7 +239,7 @@ def g_step(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
         L, total = {}, 0.
         for part, (critics, step) in parts.items():
             D = {k: Scores(c.adapt(c.net(*c.fake)), c.adapt(_no_grad(c.net, c.real)) if c.fm else None,
-                           c.mode, c.scales, c.fm) for k, c in critics.items()}
+                           c.mode, c.scales, c.fm, c.weight) for k, c in critics.items()}
             l = generator_losses(self.cfg.loss_weight, {**step, 'D': D})
             total = total + l.pop('total')
             L.update({'_'.join(filter(None, (k, part))): v for k, v in l.items()})
@@ -258,7 +272,7 @@ def first_step(self:Trainer, labels, real, # the clips' first n_frames_G-1 maps 
     with self._amp(): fake = self.first_G_(lab if g_in is None else fl(g_in))['image']
     image = Critic(self.first_D, self.first_D_, (torch.cat([lab, rl], 1),), (torch.cat([lab, fake], 1),),
                    cfg.gan_mode, cfg.gan_scales)
-    parts = {'': (dict(image=image), dict(fake=fake, real=rl, **({'vgg': self.vgg} if self.vgg else {})))}
+    parts = {'': (dict(image=image), dict(fake=fake, real=rl, **self.perceptual()))}
     logs = self.d_step(parts, self.opt_first_D, 'first_D')
     logs.update(self.g_step(parts, self.opt_first_G, 'first_G'))
     return fake.detach().unflatten(0, labels.shape[:2]), logs
@@ -280,6 +294,20 @@ def train_step(self:Trainer, batch:dict):
         if n > 1: hist = torch.cat([hist, fake.detach().to(hist.dtype)], 1)[:, -(n - 1):]  # carry, no grad
     keys = dict.fromkeys(k for p in parts for k in p)
     return {**{k: sum(p[k] for p in parts if k in p) / sum(k in p for p in parts) for k in keys}, **logs}
+
+# %% ../nbs/15_training.ipynb #8bd295ed
+@patch
+def average(self:Trainer):
+    "Move each generator's weight average towards its weights (`ema`, warmed up); a grown G restarts it."
+    beta = min(self.cfg.ema, (1 + self.step) / (10 + self.step))
+    for name, g in (('G', self.G), ('first_G', self.first_G)):
+        if g is None: continue
+        avg = self.averaged.get(name)
+        if avg is None or avg.config != g.config:     # the first step, or the spatial curriculum grew G
+            avg = self.averaged[name] = copy.deepcopy(g).eval().requires_grad_(False)
+        with torch.no_grad():
+            torch._foreach_lerp_(list(avg.parameters()), list(g.parameters()), 1 - beta)
+            for b, x in zip(avg.buffers(), g.buffers()): b.copy_(x)
 
 # %% ../nbs/15_training.ipynb #23dc3c47
 @patch
@@ -317,6 +345,7 @@ def fit(self:Trainer, steps:int=None, # stop at this global step; default: the e
         try: batch = self.batch(self.step)
         except (ValueError, OSError) as e: raise self._stopped(e) from None
         logs = self.train_step(batch)
+        if cfg.ema: self.average()
         self.step += 1
         bar.update(1)
         if self.step % cfg.log_every == 0 or self.step == end:
@@ -363,7 +392,7 @@ def state(self:Trainer):
                 G_class=type(self.G).__name__, G_config=self.G.config, G=self.G.state_dict(),
                 D_I=self.D_I.state_dict(), D_V=self.D_V.state_dict() if self.D_V is not None else {},
                 opt_G=self.opt_G.state_dict(), opt_D=self.opt_D.state_dict(), rng=rng, **self._first_state(),
-                **self._feature_state())
+                **self._feature_state(), averaged={k: m.state_dict() for k, m in self.averaged.items()})
 
 # %% ../nbs/15_training.ipynb #e46ba818
 @patch
@@ -421,6 +450,9 @@ def resume_from(self:Trainer, path):
         raise ValueError(f"{path}: its optimizer state does not fit this model's parameters ({e}); "
                          "it was written by another version of v2v: train a new run in another output folder"
                          ) from None
+    for name, sd in ck.get('averaged', {}).items() if self.cfg.ema else ():
+        self.averaged[name] = copy.deepcopy(getattr(self, name)).eval().requires_grad_(False)
+        load_state(self.averaged[name], sd, path, f'{name} average')
     self.step, self.history = ck['step'], list(ck['history'])
     torch.set_rng_state(ck['rng']['torch'].cpu())
     if 'cuda' in ck['rng'] and torch.cuda.is_available():
@@ -440,8 +472,8 @@ def sample(self:Trainer, index:int=0, # which training clip
     # label-only starts with first_G, else the real first frames
     real = it['image'][:, :n - 1].to(self.device) if n > 1 and self.first_G is None else None
     with torch.no_grad(): g_in = self.g_input({k: v.to(self.device) for k, v in it.items()})  # E: real looks
-    fake = generate(self.G.eval(), g_in, real,
-                    first_G=self.first_G and self.first_G.eval())[0]
+    G, first = self.averaged.get('G', self.G), self.averaged.get('first_G', self.first_G)   # averages first
+    fake = generate(G.eval(), g_in, real, first_G=first and first.eval())[0]
     for g, w in was: g.train(w)
     if not self.rank:
         panel = torch.cat([input_to_rgb(it[cfg.input][0], cfg.input), fake, it['image'][0]], -1)
