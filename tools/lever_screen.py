@@ -39,7 +39,7 @@ def main():
     t0 = time.time()
     tr, spent = train_for(over, run, a.minutes, seed=a.seed)
     wall = time.time() - t0
-    G = load_generator(run / 'checkpoint.pt')
+    G, _ = load_generator(run / 'checkpoint.pt')
     data = comparison_clips()
     card = scorecard(G, data)
     with torch.no_grad(): fake = generate(G, data['label'][:1])[0]

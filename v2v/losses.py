@@ -7,7 +7,7 @@ __all__ = ['GAN_MODES', 'GAN_SCALES', 'VGG19_FILE', 'VGG19_FETCH', 'VGG19_LAYERS
            'as_scales', 'gan_loss', 'discriminator_loss', 'feature_matching_loss', 'vgg19_features',
            'load_vgg19_features', 'vgg16_features', 'load_vgg16_features', 'VGGLoss', 'masked_l1', 'flow_loss',
            'warp_loss', 'warp_confidence', 'mask_loss', 'Scores', 'Loss', 'register_loss', 'gan_term', 'fm_term',
-           'vgg_term', 'l1_term', 'lpips_term', 'flow_term', 'warp_term', 'mask_term', 'loss_weights',
+           'vgg_term', 'l1_term', 'lpips_term', 'flow_term', 'flow_fg_term', 'warp_term', 'mask_term', 'loss_weights',
            'generator_losses', 'plot_history', 'progress_figures']
 
 # %% ../nbs/10_losses.ipynb #9bcc3a50
@@ -305,6 +305,13 @@ def lpips_term(s): # s['lpips']: a frozen LPIPS network, `metrics.load_lpips('al
 def flow_term(s):
     "The flow part of L_W (lambda_W = 10): L1 to the reference flow; none without a flow."
     return None if s.get('flow') is None else flow_loss(s['flow'], s['gt_flow'], s.get('valid'), 1.)
+
+# %% ../nbs/10_losses.ipynb #bd45f1c0
+@register_loss('flow_fg', 0.)
+def flow_fg_term(s): # s['fg']: (B, 1, H, W), 1 on the classes that move (`TrainConfig.fg_classes`)
+    "The flow loss on the moving classes alone: cars and people pull as hard as the scene. Not the paper's."
+    if s.get('flow') is None: return None
+    return flow_loss(s['flow'], s['gt_flow'], s['fg'] if s.get('valid') is None else s['fg'] * s['valid'], 1.)
 
 # %% ../nbs/10_losses.ipynb #fcab41e2
 @register_loss('warp', 10.)

@@ -202,6 +202,8 @@ def judged(self:Trainer, batch:dict, out:dict, # the chunk, and G's outputs on i
                 valid=fl(batch['valid'][:, n - 1:]), **self.perceptual())
     if 'flow' in out:
         step.update(flow=fl(out['flow']), prev_real=fl(real[:, n - 2:-1]), warped=fl(out['warped']))
+    if cfg.loss_weight['flow_fg']:   # the moving classes' pixels
+        step['fg'] = fl(lab[:, n - 1:, [int(c) for c in cfg.fg_classes.split(',')]].sum(2, keepdim=True))
     if 'mask' in out and self.G.use_mask: step['mask'] = fl(out['mask'])
     image = Critic(self.D_I, self.D_I_, (with_map(real[:, n - 1:]),), (with_map(fake),), cfg.gan_mode,
                    cfg.gan_scales)
