@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['CHOICES', 'PRESETS', 'GENERATORS', 'TrainConfig', 'merged', 'make_dataset', 'build_generator', 'pick_device',
-           'check_device', 'init_distributed', 'deterministic_mode']
+           'check_device', 'init_distributed', 'cpu_bf16', 'deterministic_mode']
 
 # %% ../nbs/13_config.ipynb #cf000003
-import json, os, warnings
+import json, os, re, warnings
 from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 import torch
@@ -54,7 +54,7 @@ class TrainConfig:
     use_instance:bool=False # official --use_instance: instance edges as one more input channel
     feat_nc:int=0 # multimodal synthesis: channels of the instance features E feeds G (paper: 3; 0: off)
     feat_k:int=4 # Gaussians per class in the feature bank that samples appearances
-    init:str='default' # every trained network's weights: 'default' (PyTorch's) or 'official' (N(0, 0.02))
+    init:str='official' # the networks' start: 'official' (N(0, 0.02), vid2vid's) or 'default' (PyTorch's)
     # discriminators
     ndf:int=16
     n_layers_D:int=3
@@ -170,8 +170,8 @@ def merged(base:dict, kw:dict): # config fields, and fields to override
 # %% ../nbs/13_config.ipynb #8c85d692
 PRESETS = dict(
     tiny=dict(n_videos=32, n_frames=36, height=64, width=64, ngf=16, n_downsample=2, n_blocks=3, ndf=16,
-              n_layers_D=2, num_D=1, loss_weight=dict(l1=10.), epochs=40, decay_epochs=20, t_start=4,
-              t_double_every=10, chunk=8, out='runs/tiny'),
+              n_layers_D=2, num_D=1, loss_weight=dict(l1=10.), lr=1e-3, amp_cpu=True, epochs=40, decay_epochs=20,
+              t_start=4, t_double_every=10, chunk=8, out='runs/tiny'),
     small=dict(n_videos=64, n_frames=16, height=128, width=128, ngf=32, n_downsample=3, n_blocks=6, ndf=32,
                n_layers_D=3, num_D=2, loss_weight=dict(l1=10.), epochs=10, decay_epochs=5, t_start=4,
                t_double_every=5, out='runs/small'),
@@ -331,6 +331,14 @@ def init_distributed(device=None): # the device this process trains on; default 
         if device.type == 'cuda': torch.cuda.set_device(device)  # NCCL collectives run on the current device
         dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
+
+# %% ../nbs/13_config.ipynb #37985100
+def cpu_bf16(cpuinfo:str=None): # the text of /proc/cpuinfo; default: read it (Linux; elsewhere False)
+    "Whether the CPU has native bfloat16 arithmetic (AVX512_BF16 or AMX), where `amp_cpu` makes steps faster."
+    if cpuinfo is None:
+        p = Path('/proc/cpuinfo')
+        cpuinfo = p.read_text() if p.exists() else ''
+    return re.search(r'\b(avx512_bf16|amx_bf16)\b', cpuinfo) is not None
 
 # %% ../nbs/13_config.ipynb #60488f94
 def deterministic_mode():

@@ -7,7 +7,7 @@ __all__ = ['COMPARE_VARIANTS', 'COMPARE_SEEDS', 'LOWER_IS_BETTER', 'METRICS', 'D
            'comparison_clips', 'pieces', 'train_for', 'comparison_runs', 'i3d_pair_stats', 'set_stats',
            'perceptual_scores', 'score', 'score_runs', 'mean_std', 'comparison_table', 'run_comparison', 'evaluate',
            'metrics_markdown', 'drift_scores', 'drift_experiment', 'save_drift', 'load_drift', 'drift_table',
-           'flow_epe', 'class_iou', 'scorecard', 'scorecard_table', 'lever_table', 'drift_variant',
+           'flow_epe', 'class_iou', 'scorecard', 'scorecard_table', 'lever_table', 'lever_frames', 'drift_variant',
            'experiments_parser', 'v2v_experiments']
 
 # %% ../nbs/17_experiments.ipynb #e0e0e001
@@ -452,6 +452,23 @@ def lever_table(folder, # NAME.json files from tools/lever_screen.py
         over = ', '.join(f'{k}={v}' for k, v in r['overrides'].items()) or '(the tiny preset)'
         out.append(f"| {n} | {over} | {r['cpu_minutes']:.1f} | {r['steps']} | " + ' | '.join(cells) + ' |')
     return '\n'.join(out)
+
+# %% ../nbs/17_experiments.ipynb #23f819b3
+def lever_frames(folder, # NAME.png files from tools/lever_screen.py: truth above, the model below
+                 names:list): # the levers to show, top to bottom
+    "One figure: the truth row once, then each lever's row of generated frames, labelled."
+    import matplotlib.pyplot as plt
+    imgs = [plt.imread(Path(folder) / f'{n}.png') for n in names]
+    h = (imgs[0].shape[0] - 2) // 2                         # save_image's grid: 2 px padding around each tile
+    rows = [('truth', imgs[0][:h + 2])] + [(n, im[h + 2:]) for n, im in zip(names, imgs)]
+    fig, axs = plt.subplots(len(rows), 1, figsize=(10, 1.2 * len(rows)))
+    for ax, (n, im) in zip(axs, rows):
+        ax.imshow(im)
+        ax.set_ylabel(n, rotation=0, ha='right', va='center')
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/17_experiments.ipynb #a4925064
 def drift_variant(index:int): # position in DRIFT_VARIANTS

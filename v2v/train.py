@@ -6,7 +6,7 @@
 __all__ = ['Trainer']
 
 # %% ../nbs/15_training.ipynb #3071848b
-import copy, json, time
+import copy, json, time, warnings
 from dataclasses import asdict, replace
 from pathlib import Path
 import torch
@@ -25,7 +25,7 @@ from .checkpoint import save_checkpoint, load_checkpoint, load_state, check_arch
 # public here too: ../shared/DESIGN.md names v2v.train.load_generator
 from .checkpoint import load_generator
 from .config import (TrainConfig, GENERATORS, make_dataset, build_generator, pick_device, check_device,
-                        init_distributed, deterministic_mode)
+                        init_distributed, deterministic_mode, cpu_bf16)
 
 # %% ../nbs/15_training.ipynb #03339d15
 class Trainer:
@@ -58,6 +58,10 @@ class Trainer:
         if cfg.loss_weight['lpips']: from v2v.metrics import load_lpips   # torch-fidelity: imported when used
         self.lpips = load_lpips('alex', device=self.device) if cfg.loss_weight['lpips'] else None
         self.averaged = {}   # 'G', 'first_G' -> their weight averages, with `ema` (`average`)
+        self.cpu_amp = cfg.amp_cpu and self.device.type == 'cpu' and cpu_bf16()
+        if cfg.amp_cpu and self.device.type == 'cpu' and not self.cpu_amp and not self.rank:
+            warnings.warn("amp_cpu: this CPU has no native bfloat16 (AVX512_BF16 or AMX), where bf16 "
+                          "autocast is slower than fp32: training in fp32")
         self._setup_optim()
         if resume is True:
             resume = self.out / 'checkpoint.pt' if (self.out / 'checkpoint.pt').exists() else None
@@ -147,7 +151,7 @@ def roll_chunk(self:Trainer, labels, real, # the chunk's maps and frames (B, T',
 # %% ../nbs/15_training.ipynb #b9ad82b2
 @patch
 def _amp(self:Trainer):
-    on = self.cfg.amp and (self.device.type == 'cuda' or self.device.type == 'cpu' and self.cfg.amp_cpu)
+    on = self.cfg.amp and (self.device.type == 'cuda' or self.device.type == 'cpu' and self.cpu_amp)
     return torch.autocast(self.device.type, torch.bfloat16, enabled=on)
 
 # %% ../nbs/15_training.ipynb #4d54a539
