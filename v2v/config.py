@@ -170,8 +170,8 @@ def merged(base:dict, kw:dict): # config fields, and fields to override
 # %% ../nbs/13_config.ipynb #8c85d692
 PRESETS = dict(
     tiny=dict(n_videos=32, n_frames=36, height=64, width=64, ngf=16, n_downsample=2, n_blocks=3, ndf=16,
-              n_layers_D=2, num_D=1, loss_weight=dict(l1=10.), lr=1e-3, amp_cpu=True, epochs=40, decay_epochs=20,
-              t_start=4, t_double_every=10, chunk=8, out='runs/tiny'),
+              n_layers_D=2, num_D=1, loss_weight=dict(l1=10.), lr=1e-3, amp_cpu=True, epochs=40,
+              decay_epochs=20, t_start=4, t_double_every=10, chunk=8, out='runs/tiny'),
     small=dict(n_videos=64, n_frames=16, height=128, width=128, ngf=32, n_downsample=3, n_blocks=6, ndf=32,
                n_layers_D=3, num_D=2, loss_weight=dict(l1=10.), epochs=10, decay_epochs=5, t_start=4,
                t_double_every=5, out='runs/small'),

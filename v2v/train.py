@@ -42,18 +42,16 @@ class Trainer:
         if self.rank == 0: prepare_run_folder(self.out)
         self.K = self.item(0)[cfg.input].shape[1]
         self.spe, self.step, self.history = max(1, len(self.ds) // cfg.batch_size), 0, []
-        self.G = build_generator(cfg, self.K + cfg.feat_nc, cfg.scales_at(0)).to(self.device)
-        self.E = FeatureEncoder(cfg.feat_nc).to(self.device) if cfg.feat_nc else None  # trained with G
-        self.D_I = MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D).to(self.device)
-        self.D_V = self._video_discriminator().to(self.device) if cfg.temporal_D else None
+        new = lambda m: init_weights(m, cfg.init).to(self.device)   # each initialised as it is built
+        self.G = new(build_generator(cfg, self.K + cfg.feat_nc, cfg.scales_at(0)))
+        self.E = new(FeatureEncoder(cfg.feat_nc)) if cfg.feat_nc else None  # trained with G
+        self.D_I = new(MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D))
+        self.D_V = new(self._video_discriminator()) if cfg.temporal_D else None
         self.first_G, self.first_D = None, None  # the first-frame generator and its image discriminator
         if cfg.use_single_G and self.G.n_frames_G > 1:
-            self.first_G = build_generator(cfg.updated(model='frame', fg=False), self.K + cfg.feat_nc,
-                                      cfg.scales_at(0)).to(self.device)
-            self.first_D = MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D,
-                                                   cfg.num_D).to(self.device)
-        for m in (self.G, self.E, self.D_I, self.D_V, self.first_G, self.first_D):
-            if m is not None: init_weights(m, cfg.init)
+            self.first_G = new(build_generator(cfg.updated(model='frame', fg=False), self.K + cfg.feat_nc,
+                                               cfg.scales_at(0)))
+            self.first_D = new(MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D))
         self.vgg = VGGLoss(trunk=cfg.vgg_trunk).to(self.device) if cfg.loss_weight['vgg'] else None
         if cfg.loss_weight['lpips']: from v2v.metrics import load_lpips   # torch-fidelity: imported when used
         self.lpips = load_lpips('alex', device=self.device) if cfg.loss_weight['lpips'] else None
