@@ -219,7 +219,7 @@ LIBRARY = [  # (call, exception type, words)
     (lambda: TrainConfig.tiny(t_double_every=-1), ValueError, 't_double_every must be >= 0'),
     (lambda: TrainConfig.tiny(loss_weight=dict(flow=-1.)), ValueError, 'flow=-1.0'),
     (lambda: TrainConfig.tiny(lr=-1e-3), ValueError, 'need lr > 0'),
-    (lambda: TrainConfig.tiny(beta1=1.), ValueError, 'beta1, beta2 < 1'),
+    (lambda: TrainConfig.tiny(beta1=1.), ValueError, 'beta1, beta2, ema < 1'),
     (lambda: TrainConfig.tiny(epochs=0, decay_epochs=0), ValueError, 'the schedule has no steps'),
     (lambda: TrainConfig.tiny(chunk=-1), ValueError, 'chunk (or 0)'),
     (lambda: TrainConfig.tiny(gan_scales='max'), ValueError, "gan_scales must be one of"),
