@@ -198,8 +198,9 @@ class SequentialGenerator(nn.Module):
         raw = self.to_image(feats['image'])
         out = dict(image=raw, raw=raw, flow=None, mask=None, warped=None)
         if self.use_flow:
+            f = feats['flow']
             with torch.autocast(raw.device.type, enabled=False):   # fp32: bf16 rounds 20 px flows to 1/8 px
-                motion = self.to_motion(feats['flow'].float())
+                motion = self.to_motion(f.to(torch.promote_types(f.dtype, torch.float32)))
             flow = motion[:, :2] * self.flow_mult
             mask = motion[:, 2:].sigmoid() if self.use_mask else torch.full_like(raw[:, :1], self.fixed_mask)
             warped = warp(prev_images[:, -1], flow)
