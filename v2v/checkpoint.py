@@ -57,7 +57,7 @@ def load_state(module, sd, path, name):
 ARCH_FIELDS = ('input', 'model', 'ngf', 'n_downsample', 'n_blocks', 'n_frames_G', 'norm', 'use_flow',
                'use_mask', 'n_scales', 'use_single_G', 'ndf', 'n_layers_D', 'num_D', 'temporal_D',
                'n_frames_D', 'n_scales_temporal', 'temporal_D_flow', 'fg', 'fg_classes', 'video_D', 'dvd_k',
-               'use_instance', 'feat_nc', 'spade')
+               'use_instance', 'feat_nc', 'spade', 'flow_per_scale')
 
 # %% ../nbs/14_checkpoint.ipynb #1b1336ad
 def check_architecture(ck:dict, cfg:TrainConfig, path): # a loaded checkpoint, the config to resume it under

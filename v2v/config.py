@@ -23,7 +23,8 @@ from .layers import INITS
 # %% ../nbs/13_config.ipynb #3421397d
 CHOICES = dict(input=('label', 'sketch', 'pose'), model=('vid2vid', 'frame'), gan_mode=('lsgan', 'hinge'),
                norm=('instance', 'batch', 'group', 'none'), D_V_windows=WINDOWS, gan_scales=GAN_SCALES,
-               video_D=('vid2vid', 'dvdgan'), init=INITS, vgg_trunk=('vgg19', 'vgg16'))
+               video_D=('vid2vid', 'dvdgan'), init=INITS, vgg_trunk=('vgg19', 'vgg16'),
+               masked_mean=('valid', 'all'), update_order=('D_first', 'G_first'))
 
 # %% ../nbs/13_config.ipynb #7d22b101
 @dataclass
@@ -67,17 +68,22 @@ class TrainConfig:
     video_D:str='vid2vid' # the video D: 'vid2vid' (D_V above) or 'dvdgan' (DVD-GAN's dual D, hinge loss)
     dvd_k:int=4 # 'dvdgan': frames its spatial branch samples per clip
     D_V_official:bool=False # D_V fed as the official code does: flow / 20, its terms summed over time scales
+    D_V_context:bool=True # D_V's clips start with the roll's context, real at a clip's start; False: official
     # losses: the weight of every registered generator term (`LOSSES`); missing names take their defaults
     loss_weight:dict=field(default_factory=dict)
     gan_mode:str='lsgan'
     gan_scales:str='mean' # adversarial terms over D's scales: 'mean' (v2v) or 'sum' (the official GANLoss)
     raw_losses:bool=False # official: also train D_I on, and apply GAN/FM/L1/VGG to, the raw hallucination
+    masked_mean:str='valid' # flow and warp L1: mean over the valid pixels, or 'all' (official MaskedL1Loss)
+    vgg_imagenet:bool=True # the vgg term's input ImageNet-normalised; False: [-1, 1] as the official VGGLoss
+    flow_per_scale:bool=False # official: the finest flow x 20 * 2**(S-1), and the flow loss / 2**(S-1)
     vgg_trunk:str='vgg19' # the vgg term's trunk: 'vgg19' (the paper's) or 'vgg16' (LPIPS's, `fetch_weights`)
     # optimisation
     batch_size:int=4 # the global batch, split over processes
     lr:float=2e-4
     beta1:float=0.5
     beta2:float=0.999
+    update_order:str='D_first' # D's step, then G's against the new D; 'G_first': official (one pass)
     epochs:int=10 # epochs at the full learning rate
     decay_epochs:int=10 # then a linear decay to 0 over these
     ema:float=0. # decay of G's weight average, sampled and exported (imaginaire's model averaging); 0: off
@@ -294,7 +300,7 @@ def build_generator(cfg:TrainConfig, input_nc:int, n_scales:int): # n_scales: th
                               spade=cfg.spade)
     return SequentialGenerator(input_nc, cfg.n_frames_G, ngf, cfg.n_downsample, cfg.n_blocks, cfg.norm,
                                cfg.use_flow, cfg.use_mask, n_scales=n_scales, fg_classes=cfg.fg_ids or None,
-                               spade=cfg.spade)
+                               spade=cfg.spade, flow_per_scale=cfg.flow_per_scale)
 
 # %% ../nbs/13_config.ipynb #2d0ff7ad
 GENERATORS = dict(SequentialGenerator=SequentialGenerator, FrameGenerator=FrameGenerator)

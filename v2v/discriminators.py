@@ -221,7 +221,7 @@ class DualVideoDiscriminator(nn.Module):
                  attention:bool=True, # separable attention after block 1
                  n_blocks:int=4, # downsampling blocks per branch
                  n_3d:int=2, # how many of the temporal D's first blocks are 3-D
-                 cond_ch:int=0): # channels of input maps stacked on every frame; 0: unconditional (DVD-GAN's)
+                 cond_ch:int=0): # channels of input maps stacked on every frame; 0: frames only
         super().__init__()
         if not 1 <= n_3d <= n_blocks:
             raise ValueError(f"need 1 <= n_3d <= n_blocks={n_blocks}, got n_3d={n_3d}")

@@ -164,7 +164,8 @@ class SequentialGenerator(nn.Module):
                  n_scales:int=1, # spatial scales (1-3); ngf is the finest one's width
                  n_blocks_local:int=3, # residual blocks per branch of each local enhancer
                  fg_classes:tuple=None, # label channels painted from labels alone (the prior); None: off
-                 spade:bool=False): # the image decoder a `SPADEDecoder` on the current frame's map
+                 spade:bool=False, # the image decoder a `SPADEDecoder` on the current frame's map
+                 flow_per_scale:bool=False): # official: flow_mult * 2**(n_scales-1), doubling per added scale
         super().__init__()
         self.config = {k: v for k, v in locals().items() if k not in ('self', '__class__')}
         if n_frames_G < 2:
@@ -172,7 +173,8 @@ class SequentialGenerator(nn.Module):
                              f"got {n_frames_G}")
         (self.input_nc, self.n_frames_G,
          self.use_flow, self.use_mask) = input_nc, n_frames_G, use_flow, use_mask
-        self.fixed_mask, self.flow_mult = fixed_mask, flow_mult
+        self.fixed_mask = fixed_mask
+        self.flow_mult = flow_mult * (2 ** (n_scales - 1) if flow_per_scale else 1)
         self.body = Pyramid([input_nc * n_frames_G, 3 * (n_frames_G - 1)], ngf, n_downsample, n_blocks, norm,
                             ('image', 'flow') if use_flow else ('image',), n_scales, n_blocks_local,
                             input_nc if spade else 0)

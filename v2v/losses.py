@@ -7,8 +7,8 @@ __all__ = ['GAN_MODES', 'GAN_SCALES', 'VGG19_FILE', 'VGG19_FETCH', 'VGG19_LAYERS
            'as_scales', 'gan_loss', 'discriminator_loss', 'feature_matching_loss', 'vgg19_features',
            'load_vgg19_features', 'vgg16_features', 'load_vgg16_features', 'VGGLoss', 'masked_l1', 'flow_loss',
            'warp_loss', 'warp_confidence', 'mask_loss', 'Scores', 'Loss', 'register_loss', 'gan_term', 'fm_term',
-           'vgg_term', 'l1_term', 'lpips_term', 'flow_term', 'flow_fg_term', 'warp_term', 'mask_term', 'loss_weights',
-           'generator_losses', 'plot_history', 'progress_figures']
+           'vgg_term', 'l1_term', 'lpips_term', 'flow_term', 'flow_fg_term', 'warp_term', 'mask_term', 'fake_warp_term',
+           'loss_weights', 'generator_losses', 'plot_history', 'progress_figures']
 
 # %% ../nbs/10_losses.ipynb #9bcc3a50
 from dataclasses import dataclass
@@ -159,7 +159,8 @@ class VGGLoss(nn.Module):
     def __init__(self,
                  weights=None, # None: $V2V_VGG19_WEIGHTS (VGG16: $V2V_LPIPS_VGG_WEIGHTS), else the hub cache
                  layer_weights=(1/32, 1/16, 1/8, 1/4, 1), # one weight per layer, shallow to deep
-                 trunk:str='vgg19'): # 'vgg19': the paper's loss; 'vgg16': LPIPS's VGG16, from `fetch_weights`
+                 trunk:str='vgg19', # 'vgg19': the paper's loss; 'vgg16': LPIPS's VGG16, from `fetch_weights`
+                 imagenet:bool=True): # normalise the input as VGG was trained; False: [-1, 1] in (official)
         super().__init__()
         if trunk not in VGG_TRUNKS:
             raise ValueError(f"trunk must be one of {tuple(VGG_TRUNKS)}, got {trunk!r}")
@@ -168,6 +169,7 @@ class VGGLoss(nn.Module):
             raise ValueError(f"expected {len(self.layers)} layer weights, got {len(layer_weights)}")
         load = load_vgg19_features if trunk == 'vgg19' else load_vgg16_features
         self.vgg, self.layer_weights = load(weights).eval().requires_grad_(False), tuple(layer_weights)
+        self.imagenet = imagenet
         self.register_buffer('mean', torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1), persistent=False)
         self.register_buffer('std', torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1), persistent=False)
     def train(self, mode=True):
@@ -176,7 +178,7 @@ class VGGLoss(nn.Module):
         return self
     def features(self, x): # images (B, 3, H, W) in [-1, 1]
         "The activations of the five layers, shallow to deep."
-        x, out = ((x + 1) / 2 - self.mean) / self.std, []
+        x, out = ((x + 1) / 2 - self.mean) / self.std if self.imagenet else x, []
         for i, m in enumerate(self.vgg[:max(self.layers) + 1]):
             x = m(x)
             if i in self.layers: out.append(x)
@@ -188,32 +190,38 @@ class VGGLoss(nn.Module):
 
 # %% ../nbs/10_losses.ipynb #26c668e2
 def masked_l1(a, b, # tensors (B, C, H, W) of the same shape
-              valid=None): # (B, 1, H, W) weights, 1 = use; None: every pixel
+              valid=None, # (B, 1, H, W) weights, 1 = use; None: every pixel
+              over:str='valid'): # divide by the valid pixels' count, or by 'all' (the official MaskedL1Loss)
     "Mean |a - b| over the channels and valid pixels of each item (0 if none), then over the batch."
     if a.shape != b.shape: raise ValueError(f"expected {tuple(a.shape)}, got {tuple(b.shape)}")
+    if over not in ('valid', 'all'): raise ValueError(f"over must be 'valid' or 'all', got {over!r}")
     if valid is None: return (a - b).abs().mean()
     check_shape(valid, 'B 1 H W', 'valid', check_shape(a, 'B C H W', 'a'))
-    num, den = (valid * (a - b).abs()).flatten(1).sum(1), valid.flatten(1).sum(1) * a.shape[1]
+    num = (valid * (a - b).abs()).flatten(1).sum(1)
+    count = valid.flatten(1).sum(1) if over == 'valid' else torch.full_like(num, valid[0].numel())
+    den = count * a.shape[1]
     return (num / den.clamp_min(1e-8)).mean()
 
 # %% ../nbs/10_losses.ipynb #7dda5fa6
 def flow_loss(pred_flow:torch.Tensor, # predicted backward flow (B, 2, H, W), pixels
               gt_flow:torch.Tensor, # reference flow, same shape
               valid:torch.Tensor=None, # (B, 1, H, W), 1 where gt_flow is trusted; None: everywhere
-              weight:float=10.): # lambda_W
+              weight:float=10., # lambda_W
+              over:str='valid'): # `masked_l1`'s mean: over the valid pixels, or 'all' (official)
     "weight * mean |pred_flow - gt_flow| over valid pixels (in pixels of flow)."
     check_shape(gt_flow, 'B 2 H W', 'gt_flow', check_shape(pred_flow, 'B 2 H W', 'pred_flow'))
-    return weight * masked_l1(pred_flow, gt_flow, valid)
+    return weight * masked_l1(pred_flow, gt_flow, valid, over)
 
 # %% ../nbs/10_losses.ipynb #aba0e1bd
 def warp_loss(prev_real:torch.Tensor, # real frame t-1 (B, C, H, W)
               pred_flow:torch.Tensor, # predicted backward flow (B, 2, H, W) for frame t
               real:torch.Tensor, # real frame t (B, C, H, W)
               valid:torch.Tensor=None, # (B, 1, H, W), 1 where frame t is visible in t-1; None: everywhere
-              weight:float=10.): # lambda_W
+              weight:float=10., # lambda_W
+              over:str='valid'): # `masked_l1`'s mean: over the valid pixels, or 'all' (official)
     "weight * mean |warp(prev_real, pred_flow) - real| over valid pixels."
     check_shape(real, 'B C H W', 'real', check_shape(prev_real, 'B C H W', 'prev_real'))
-    return weight * masked_l1(warp(prev_real, pred_flow), real, valid)
+    return weight * masked_l1(warp(prev_real, pred_flow), real, valid, over)
 
 # %% ../nbs/10_losses.ipynb #ff71bbdc
 def warp_confidence(warped:torch.Tensor, # warped previous frame (B, 3, H, W) in [-1, 1]
@@ -304,7 +312,9 @@ def lpips_term(s): # s['lpips']: a frozen LPIPS network, `metrics.load_lpips('al
 @register_loss('flow', 10.)
 def flow_term(s):
     "The flow part of L_W (lambda_W = 10): L1 to the reference flow; none without a flow."
-    return None if s.get('flow') is None else flow_loss(s['flow'], s['gt_flow'], s.get('valid'), 1.)
+    if s.get('flow') is None: return None   # official: / 2**(S-1) with S spatial scales (s['flow_div'])
+    loss = flow_loss(s['flow'], s['gt_flow'], s.get('valid'), 1., s.get('masked_mean', 'valid'))
+    return loss / s.get('flow_div', 1)
 
 # %% ../nbs/10_losses.ipynb #bd45f1c0
 @register_loss('flow_fg', 0.)
@@ -318,13 +328,22 @@ def flow_fg_term(s): # s['fg']: (B, 1, H, W), 1 on the classes that move (`Train
 def warp_term(s):
     "The warp part of L_W: the real previous frame warped by the predicted flow, against the real one."
     if s.get('flow') is None: return None
-    return warp_loss(s['prev_real'], s['flow'], s['real'], s.get('valid'), 1.)
+    over = s.get('masked_mean', 'valid')
+    return warp_loss(s['prev_real'], s['flow'], s['real'], s.get('valid'), 1., over)
 
 # %% ../nbs/10_losses.ipynb #f392dc7b
 @register_loss('mask', 10.)
 def mask_term(s):
     "imaginaire's mask loss: m -> 0 where the warped frame is right; none without a mask."
     return None if s.get('mask') is None else mask_loss(s['mask'], s['warped'], s['real'], 1.)
+
+# %% ../nbs/10_losses.ipynb #1817aca0
+@register_loss('fake_warp', 0.)
+def fake_warp_term(s): # s['prev_fake']: the frame before each generated one (B, 3, H, W), detached
+    "Official `loss_G_Warp` (lambda_T 10): each generated frame against the last, warped by the true flow."
+    if s.get('prev_fake') is None: return None
+    target = warp(s['prev_fake'], s['gt_flow']).detach()
+    return masked_l1(s['fake'], target, s.get('valid'), s.get('masked_mean', 'valid'))
 
 # %% ../nbs/10_losses.ipynb #26657747
 def loss_weights(weights:dict=None): # name -> weight; missing names take the registry's defaults

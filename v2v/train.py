@@ -52,7 +52,8 @@ class Trainer:
             self.first_G = new(build_generator(cfg.updated(model='frame', fg=False), self.K + cfg.feat_nc,
                                                cfg.scales_at(0)))
             self.first_D = new(MultiScaleDiscriminator(self.K + 3, cfg.ndf, cfg.n_layers_D, cfg.num_D))
-        self.vgg = VGGLoss(trunk=cfg.vgg_trunk).to(self.device) if cfg.loss_weight['vgg'] else None
+        vgg = cfg.loss_weight['vgg']
+        self.vgg = VGGLoss(trunk=cfg.vgg_trunk, imagenet=cfg.vgg_imagenet).to(self.device) if vgg else None
         if cfg.loss_weight['lpips']: from v2v.metrics import load_lpips   # torch-fidelity: imported when used
         self.lpips = load_lpips('alex', device=self.device) if cfg.loss_weight['lpips'] else None
         self.averaged = {}   # 'G', 'first_G' -> their weight averages, with `ema` (`average`)
@@ -195,21 +196,28 @@ def video_critic(self:Trainer, labels, real, clip_fake, flow): # clips (B, T', .
 # %% ../nbs/15_training.ipynb #e4317c2f
 @patch
 def judged(self:Trainer, batch:dict, out:dict, # the chunk, and G's outputs on it (`roll_chunk`)
-            hist): # the frames G's roll started from (B, n_frames_G-1, 3, H, W)
+            hist, # the frames G's roll started from (B, n_frames_G-1, 3, H, W)
+            real_context:bool=False): # whether `hist` is the real context (a clip's start without first_G)
     "What an update compares: per output ('' the frames, 'raw' the hallucinations) its critics and its step."
     cfg, n, fl = self.cfg, self.G.n_frames_G, (lambda x: x.flatten(0, 1))
     lab, real, flow, fake = batch[cfg.input], batch['image'], batch['flow'], out['image']
     with_map = lambda x: torch.cat([fl(lab[:, n - 1:]), fl(x)], 1)      # D_I sees each frame with its map
+    S = len(self.G.body.scales)   # official flow loss: / 2**(S-1) with S spatial scales (`flow_per_scale`)
     step = dict(fake=fl(fake), real=fl(real[:, n - 1:]), gt_flow=fl(flow[:, n - 1:]),
-                valid=fl(batch['valid'][:, n - 1:]), **self.perceptual())
+                valid=fl(batch['valid'][:, n - 1:]), masked_mean=cfg.masked_mean,
+                flow_div=2 ** (S - 1) if cfg.flow_per_scale else 1, **self.perceptual())
     if 'flow' in out:
         step.update(flow=fl(out['flow']), prev_real=fl(real[:, n - 2:-1]), warped=fl(out['warped']))
+    if cfg.loss_weight['fake_warp']:   # the frame before each generated one, detached (official loss_G_Warp)
+        step['prev_fake'] = fl(torch.cat([hist[:, -1:].to(fake.dtype), fake[:, :-1]], 1).detach())
     if cfg.loss_weight['flow_fg']:   # the moving classes' pixels
         step['fg'] = fl(lab[:, n - 1:, [int(c) for c in cfg.fg_classes.split(',')]].sum(2, keepdim=True))
     if 'mask' in out and self.G.use_mask: step['mask'] = fl(out['mask'])
     image = Critic(self.D_I, self.D_I_, (with_map(real[:, n - 1:]),), (with_map(fake),), cfg.gan_mode,
                    cfg.gan_scales)
-    video = self.video_critic(lab, real, torch.cat([hist.to(fake.dtype), fake], 1), flow)
+    if real_context and not cfg.D_V_context:   # official: D_V scores generated frames only
+        video = self.video_critic(lab[:, n - 1:], real[:, n - 1:], fake, flow[:, n - 1:])
+    else: video = self.video_critic(lab, real, torch.cat([hist.to(fake.dtype), fake], 1), flow)
     parts = {'': (dict(image=image, **({'video': video} if video else {})), step)}
     if cfg.raw_losses and 'flow' in out:  # official: the raw frames are judged by D_I and get the image terms
         raw = dict(fake=fl(out['raw']), real=step['real'], **self.perceptual())
@@ -255,16 +263,30 @@ def g_step(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
 def _no_grad(net, args):
     with torch.no_grad(): return net(*args)
 
+# %% ../nbs/15_training.ipynb #755cf867
+@patch
+def steps(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
+          opts:tuple=(None, None), # D's optimizer and G's; default: the main pair's
+          prefix:str=''): # '' or 'first_': the logs' names
+    "A discriminator step and a generator step in `cfg.update_order`; their losses as floats."
+    D = lambda: self.d_step(parts, opts[0], prefix + 'D')
+    G = lambda: self.g_step(parts, opts[1], prefix + 'G')
+    if self.cfg.update_order == 'D_first': return {**D(), **G()}   # G's loss sees the updated D
+    g = G()   # official (train.py, lines 54-88): both losses from one pass of D, G's step first
+    return {**D(), **g}
+
 # %% ../nbs/15_training.ipynb #0d5ad5fe
 @patch
 def update(self:Trainer, batch:dict, # a chunk (B, T', ...): n_frames_G-1 context frames, then those to make
-           hist=None): # the frames starting the roll (B, n_frames_G-1, 3, H, W); default: the real context
+           hist=None, # the frames starting the roll (B, n_frames_G-1, 3, H, W); default: the real context
+           real_context:bool=None): # whether hist is real frames; default: hist is None
     "Roll G over the chunk, then a discriminator step and a generator step: (losses as floats, the frames)."
     n = self.G.n_frames_G
+    real_context = hist is None if real_context is None else real_context
     hist = batch['image'][:, :n - 1] if hist is None else hist
     with self._amp(): out = self.roll_chunk(self.g_input(batch), batch['image'], hist)   # maps (and features)
-    parts = self.judged(batch, out, hist)
-    return {**self.d_step(parts), **self.g_step(parts)}, out['image']
+    parts = self.judged(batch, out, hist, real_context)
+    return self.steps(parts), out['image']
 
 # %% ../nbs/15_training.ipynb #d38c38d3
 @patch
@@ -277,8 +299,7 @@ def first_step(self:Trainer, labels, real, # the clips' first n_frames_G-1 maps 
     image = Critic(self.first_D, self.first_D_, (torch.cat([lab, rl], 1),), (torch.cat([lab, fake], 1),),
                    cfg.gan_mode, cfg.gan_scales)
     parts = {'': (dict(image=image), dict(fake=fake, real=rl, **self.perceptual()))}
-    logs = self.d_step(parts, self.opt_first_D, 'first_D')
-    logs.update(self.g_step(parts, self.opt_first_G, 'first_G'))
+    logs = self.steps(parts, (self.opt_first_D, self.opt_first_G), 'first_')
     return fake.detach().unflatten(0, labels.shape[:2]), logs
 
 # %% ../nbs/15_training.ipynb #6182a083
@@ -293,7 +314,7 @@ def train_step(self:Trainer, batch:dict):
     parts, c = [], cfg.chunk or T
     for s in range(n - 1, T, c):
         chunk = {k: v[:, s - n + 1:min(s + c, T)] for k, v in batch.items()}
-        l, fake = self.update(chunk, hist)
+        l, fake = self.update(chunk, hist, real_context=s == n - 1 and self.first_G is None)
         parts.append(l)
         if n > 1: hist = torch.cat([hist, fake.detach().to(hist.dtype)], 1)[:, -(n - 1):]  # carry, no grad
     keys = dict.fromkeys(k for p in parts for k in p)
