@@ -81,40 +81,35 @@ def build_pyr(x, n):  # official base_model.build_pyr on (B, T, C, H, W)
     return out
 
 
-def sequential_case(nets, c, g):
-    "One frame of the official inference: every scale, coarse to fine, with its own inputs."
+def sequential_case(nets, c, g, frames=2):
+    "Frames of the official inference: every scale, coarse to fine, each keeping its own previous frames."
     n, (h, w), tG = c['n_scales_spatial'], c['size'], c['n_frames_G']
-    ids = torch.randint(0, c['label_nc'], (1, tG, 1, h, w), generator=g)
-    labels = torch.zeros(1, tG, c['label_nc'], h, w).scatter_(2, ids, 1.0)
+    T = tG - 1 + frames
+    ids = torch.randint(0, c['label_nc'], (1, T, 1, h, w), generator=g)
+    labels = torch.zeros(1, T, c['label_nc'], h, w).scatter_(2, ids, 1.0)
     if c['use_instance']:
-        edges = (torch.rand(1, tG, 1, h, w, generator=g) > 0.8).float()
+        edges = (torch.rand(1, T, 1, h, w, generator=g) > 0.8).float()
         labels = torch.cat([labels, edges], 2)
     prev = (torch.rand(1, tG - 1, 3, h, w, generator=g) * 2 - 1).half().double()
     labels = labels.double()
-    real_A, prev_pyr = build_pyr(labels, n), build_pyr(prev, n)
-    feats = [None, None, None]
+    real_A, fake_B_prev = build_pyr(labels, n), build_pyr(prev, n)  # generate_first_frame: the start
+    outs = []
     with torch.no_grad():
-        for s in range(n):
-            si = n - 1 - s
-            A = real_A[si]
-            mask = A[:, tG - 1 : tG, c['fg_labels']].sum(2).clamp(0, 1) if c['fg'] else None
-            out = nets[s].forward(
-                A[0, :tG].reshape(1, -1, *A.shape[-2:]),
-                prev_pyr[si].reshape(1, -1, *A.shape[-2:]),
-                mask,
-                *feats,
-                False,
-            )
-            feats = list(out[4:7])
-    image, flow, weight, raw = out[:4]
-    return dict(
-        labels=labels[0].half(),
-        prev_images=prev[0].half(),
-        image=image[0].float(),
-        flow=flow[0].float(),
-        mask=weight[0].float(),
-        raw=raw[0].float(),
-    )
+        for t in range(frames):
+            feats = [None, None, None]
+            for s in range(n):  # generate_frame_infer
+                si = n - 1 - s
+                A = real_A[si][:, t : t + tG]
+                mask = A[:, tG - 1 : tG, c['fg_labels']].sum(2).clamp(0, 1) if c['fg'] else None
+                out = nets[s].forward(A.reshape(1, -1, *A.shape[-2:]),
+                                      fake_B_prev[si].reshape(1, -1, *A.shape[-2:]), mask, *feats, False)
+                feats = list(out[4:7])
+                fake_B_prev[si] = torch.cat([fake_B_prev[si][:, 1:], out[0][:, None]], 1)
+            outs.append(out)
+    image, flow, weight, raw = outs[0][:4]
+    return dict(labels=labels[0].half(), prev_images=prev[0].half(), image=image[0].float(),
+                flow=flow[0].float(), mask=weight[0].float(), raw=raw[0].float(),
+                images=torch.cat([o[0] for o in outs]).float())
 
 
 def main():

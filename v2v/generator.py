@@ -138,12 +138,14 @@ class Pyramid(nn.Module):
         self.n_downsample, self.multiple = n_downsample, size_multiple(n_downsample, n_scales)
 
     def forward(self, inputs:list, # one (B, C_i, H, W) per input, full size
-                cond=None): # the label map (B, K, H, W) SPADE reads
-        pyr = [list(inputs)]
-        for _ in self.scales[1:]: pyr.append([downsample(x) for x in pyr[-1]])
-        feats = None
-        for scale, xs in zip(self.scales, reversed(pyr)): feats = scale(xs, feats, cond)
-        return feats
+                cond=None, # the label map (B, K, H, W) SPADE reads
+                pyramid:list=None, # the inputs of every scale, finest first; default: `inputs` downsampled
+                every:bool=False): # return every scale's features, finest first
+        pyr = pyramid or [list(inputs)]
+        for _ in self.scales[len(pyr):]: pyr.append([downsample(x) for x in pyr[-1]])
+        feats = [None]
+        for scale, xs in zip(self.scales, reversed(pyr)): feats.insert(0, scale(xs, feats[0], cond))
+        return feats[:-1] if every else feats[0]
 
     def fix_coarse(self, fix:bool=True):
         "Train only the finest scale (vid2vid's `niter_fix_global`): freeze every coarser one, or unfreeze."
@@ -165,7 +167,8 @@ class SequentialGenerator(nn.Module):
                  n_blocks_local:int=3, # residual blocks per branch of each local enhancer
                  fg_classes:tuple=None, # label channels painted from labels alone (the prior); None: off
                  spade:bool=False, # the image decoder a `SPADEDecoder` on the current frame's map
-                 flow_per_scale:bool=False): # official: flow_mult * 2**(n_scales-1), doubling per added scale
+                 flow_per_scale:bool=False, # official: flow_mult * 2**(n_scales-1), doubling per added scale
+                 scale_history:bool=False): # official: each coarser scale paints and keeps its own frames
         super().__init__()
         self.config = {k: v for k, v in locals().items() if k not in ('self', '__class__')}
         if n_frames_G < 2:
@@ -186,6 +189,8 @@ class SequentialGenerator(nn.Module):
         self.fg_classes = tuple(fg_classes) if fg_classes else None
         if self.fg_classes:
             self._build_foreground(ngf, n_downsample, n_blocks, norm, n_scales, n_blocks_local)
+        self.scale_history = scale_history and n_scales > 1
+        if self.scale_history: self._build_history(ngf, n_scales)
 
     def check(self, labels, prev_images):
         "ValueError unless the inputs have the shapes this generator expects."
@@ -194,19 +199,26 @@ class SequentialGenerator(nn.Module):
         check_shape(prev_images, f'B {n - 1} 3 H W', 'prev_images', d)
         check_size(d['H'], d['W'], self.body.n_downsample, len(self.body.scales))
 
-    def forward(self, labels, prev_images):
+    def paint(self, feats:dict, prev, # one scale's features, and its previous frame (B, 3, h, w)
+              to_image, to_motion, mult:float): # that scale's heads and flow multiplier
+        "One scale's frame: hallucinated, and with flow: the previous frame warped, blended through the mask."
+        raw = to_image(feats['image'])
+        if not self.use_flow: return dict(image=raw, raw=raw, flow=None, mask=None, warped=None)
+        f = feats['flow']
+        with torch.autocast(raw.device.type, enabled=False):   # fp32: bf16 rounds 20 px flows to 1/8 px
+            motion = to_motion(f.to(torch.promote_types(f.dtype, torch.float32)))
+        flow = motion[:, :2] * mult
+        mask = motion[:, 2:].sigmoid() if self.use_mask else torch.full_like(raw[:, :1], self.fixed_mask)
+        warped = warp(prev, flow)
+        return dict(image=compose(raw, warped, mask), raw=raw, flow=flow, mask=mask, warped=warped)
+
+    def forward(self, labels, prev_images,
+                prev_pyramid:list=None): # `scale_history` only: each coarser scale's own previous frames
         self.check(labels, prev_images)
+        if self.scale_history: return self.with_history(labels, prev_images, prev_pyramid)
         feats = self.body([labels.flatten(1, 2), prev_images.flatten(1, 2)], labels[:, -1])
-        raw = self.to_image(feats['image'])
-        out = dict(image=raw, raw=raw, flow=None, mask=None, warped=None)
-        if self.use_flow:
-            f = feats['flow']
-            with torch.autocast(raw.device.type, enabled=False):   # fp32: bf16 rounds 20 px flows to 1/8 px
-                motion = self.to_motion(f.to(torch.promote_types(f.dtype, torch.float32)))
-            flow = motion[:, :2] * self.flow_mult
-            mask = motion[:, 2:].sigmoid() if self.use_mask else torch.full_like(raw[:, :1], self.fixed_mask)
-            warped = warp(prev_images[:, -1], flow)
-            out = dict(image=compose(raw, warped, mask), raw=raw, flow=flow, mask=mask, warped=warped)
+        heads = self.to_image, getattr(self, 'to_motion', None)
+        out = self.paint(feats, prev_images[:, -1], *heads, self.flow_mult)
         return self.foreground(out, labels) if self.fg_classes else out
 
 # %% ../nbs/06_generator.ipynb #fg000002
@@ -225,8 +237,13 @@ def _build_foreground(self:SequentialGenerator, ngf, n_downsample, n_blocks, nor
 def foreground(self:SequentialGenerator, out:dict, # the background model's output for these labels
                labels): # (B, n_frames_G, K, H, W)
     "Eq. 5: the foreground classes' pixels painted from labels alone; adds fg, bg (raw) and fg_mask to `out`."
-    m_F = labels[:, -1, list(self.fg_classes)].sum(1, keepdim=True).clamp(0, 1)
-    fg = self.to_fg(self.fg_body([labels.flatten(1, 2)])['image'])
+    return self.paste(out, self.to_fg(self.fg_body([labels.flatten(1, 2)])['image']), labels[:, -1])
+
+@patch
+def paste(self:SequentialGenerator, out:dict, fg, # a scale's output, and its foreground frame (B, 3, H, W)
+          labels): # the current frame's map at that scale (B, K, H, W)
+    "`out` with the foreground classes' pixels from `fg`: the prior's composition, at any scale."
+    m_F = labels[:, list(self.fg_classes)].sum(1, keepdim=True).clamp(0, 1)
     return dict(out, image=compose(fg, out['image'], m_F), raw=compose(fg, out['raw'], m_F),
                 fg=fg, bg=out['raw'], fg_mask=m_F)
 
@@ -241,6 +258,47 @@ def add_scale(model:nn.Module): # a SequentialGenerator or FrameGenerator with n
         if isinstance(pyramid, Pyramid):
             getattr(grown, name).scales[:-1].load_state_dict(pyramid.scales.state_dict())
     return grown.to(next(model.parameters()).device)
+
+# %% ../nbs/06_generator.ipynb #1f45298b
+@patch
+def _build_history(self:SequentialGenerator, ngf:int, n_scales:int):
+    "Heads for every coarser scale, finest-but-one first: image, motion and foreground, at its width."
+    def head(w, c): return EdgeConv(w, c, 7, padding=3, padding_mode='reflect')
+    fg_w = (ngf // 2 if self.body.n_downsample > 2 else ngf) if self.fg_classes else 0
+    self.coarse_heads = nn.ModuleList([nn.ModuleDict(
+        dict(image=nn.Sequential(head(ngf * 2 ** k, 3), nn.Tanh()),
+             **({'motion': head(ngf * 2 ** k, 2 + self.use_mask)} if self.use_flow else {}),
+             **({'fg': nn.Sequential(head(fg_w * 2 ** k, 3), nn.Tanh())} if fg_w else {})))
+        for k in range(1, n_scales)])
+
+# %% ../nbs/06_generator.ipynb #0130c2d6
+@patch
+def heads(self:SequentialGenerator, k:int): # k halvings below the finest scale
+    "Scale k's image, motion and foreground heads (None where absent), and its flow multiplier."
+    h = dict(image=self.to_image, motion=getattr(self, 'to_motion', None), fg=getattr(self, 'to_fg', None))
+    if k: h = {n: self.coarse_heads[k - 1][n] if n in self.coarse_heads[k - 1] else None for n in h}
+    per_scale = self.config['flow_per_scale']   # official: x 20 * 2**s at scale s, counted from the coarsest
+    return h, self.config['flow_mult'] * (2 ** (len(self.body.scales) - 1 - k) if per_scale else 1)
+
+# %% ../nbs/06_generator.ipynb #5a44e9e7
+@patch
+def with_history(self:SequentialGenerator, labels, prev_images, # as `forward` takes them
+                 prev_pyramid:list=None): # per coarser scale (finest-but-one first) its previous frames
+    "`forward` with `scale_history`: every scale makes its frame; adds `pyramid`, the coarser scales' frames."
+    S, n = len(self.body.scales), self.n_frames_G
+    pyr = [[labels.flatten(1, 2), prev_images.flatten(1, 2)]]
+    for k in range(1, S):   # the official build_pyr of the labels; each scale's own frames, or the start's
+        prev = downsample(pyr[-1][1]) if prev_pyramid is None else prev_pyramid[k - 1].flatten(1, 2)
+        pyr.append([downsample(pyr[-1][0]), prev])
+    feats = self.body(None, labels[:, -1], pyramid=pyr, every=True)
+    fgs = self.fg_body(None, pyramid=[p[:1] for p in pyr], every=True) if self.fg_classes else None
+    outs = []
+    for k, (f, (lab, prev)) in enumerate(zip(feats, pyr)):
+        h, mult = self.heads(k)
+        o = self.paint(f, prev[:, -3:], h['image'], h['motion'], mult)
+        if fgs: o = self.paste(o, h['fg'](fgs[k]['image']), lab.unflatten(1, (n, -1))[:, -1])
+        outs.append(o)
+    return dict(outs[0], pyramid=[o['image'] for o in outs[1:]])
 
 # %% ../nbs/06_generator.ipynb #659db051
 class FrameGenerator(nn.Module):
@@ -281,6 +339,12 @@ def start_frames(model:nn.Module, # a SequentialGenerator or FrameGenerator
                          f"(a FrameGenerator), or pass real first_frames (B, {n - 1}, 3, H, W)")
     return torch.stack([first_G(inputs[:, min(i, d['T'] - 1)])['image'] for i in range(n - 1)], 1)
 
+# %% ../nbs/06_generator.ipynb #a607b980
+def _halvings(x, k:int): # (B, C, H, W) -> [x halved once, ..., k times], as the official build_pyr
+    out = [x]
+    for _ in range(k): out.append(downsample(out[-1]))
+    return out[1:]
+
 # %% ../nbs/06_generator.ipynb #75f8fc3c
 def roll_from(model:nn.Module, # a SequentialGenerator or FrameGenerator, maybe wrapped (DDP, `for_inference`)
               inputs:torch.Tensor, # input maps (B, T, K, H, W)
@@ -288,13 +352,17 @@ def roll_from(model:nn.Module, # a SequentialGenerator or FrameGenerator, maybe 
               n_frames_G:int=None, # default: model.n_frames_G (give it for a wrapper that hides it)
               detach:bool=False): # cut the graph between steps (training rolls through its own frames)
     """Yield (t, out) for t = n-1 ... T-1: the model's output on the last n maps and n-1 frames,
-    plus that history `prev`."""
-    n = n_frames_G or model.n_frames_G
+    plus that history `prev`. A `scale_history` model's coarser frames are carried the same way."""
+    n, pyr, keep = n_frames_G or model.n_frames_G, None, (lambda x: x.detach() if detach else x)
     for t in range(n - 1, inputs.shape[1]):
-        o = model(inputs[:, t - n + 1:t + 1], hist if n > 1 else None)
+        kw = {'prev_pyramid': pyr} if pyr else {}
+        o = model(inputs[:, t - n + 1:t + 1], hist if n > 1 else None, **kw)
         yield t, dict(o, prev=hist)
-        if n > 1:
-            hist = torch.cat([hist[:, 1:], (o['image'].detach() if detach else o['image'])[:, None]], 1)
+        if n > 1 and o.get('pyramid'):   # the first step's coarser histories: the start frames, downsampled
+            start = _halvings(hist.flatten(0, 1), len(o['pyramid']))
+            pyr = pyr or [h.unflatten(0, hist.shape[:2]) for h in start]
+            pyr = [torch.cat([p[:, 1:], keep(x)[:, None]], 1) for p, x in zip(pyr, o['pyramid'])]
+        if n > 1: hist = torch.cat([hist[:, 1:], keep(o['image'])[:, None]], 1)
 
 # %% ../nbs/06_generator.ipynb #303b4610
 def roll(model:nn.Module, inputs:torch.Tensor, # as in `start_frames`

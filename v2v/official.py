@@ -6,18 +6,18 @@
 __all__ = ['OFFICIAL_OPTIONS', 'OFFICIAL_SINGLE', 'official_options', 'batch_statistics', 'official_sequential',
            'sequential_keys', 'convert', 'frame_keys', 'official_frame', 'FirstChannels', 'load_official']
 
-# %% ../nbs/25_official.ipynb #9450dc90
+# %% ../nbs/25_official.ipynb #fa063bc1
 import torch
 import torch.nn as nn
 from pathlib import Path
 from .generator import SequentialGenerator, FrameGenerator
 
-# %% ../nbs/25_official.ipynb #9c02f042
+# %% ../nbs/25_official.ipynb #c62b1c85
 OFFICIAL_OPTIONS = dict(label_nc=0, input_nc=3, ngf=128, n_downsample_G=3, n_blocks=9, n_blocks_local=3,
                         n_scales_spatial=1, use_instance=False, n_frames_G=3, norm='batch', fg=False,
                         fg_labels=(26,), no_flow=False)
 
-# %% ../nbs/25_official.ipynb #9c8f844a
+# %% ../nbs/25_official.ipynb #f9fd3059
 def official_options(**kw): # official option names, e.g. label_nc=35, n_scales_spatial=3, fg=True
     "The official defaults overridden by `kw`, checked; `fg_labels` may be the official '26,27' string."
     bad = sorted(set(kw) - set(OFFICIAL_OPTIONS))
@@ -31,7 +31,7 @@ def official_options(**kw): # official option names, e.g. label_nc=35, n_scales_
         raise ValueError(f"n_scales_spatial must be 1-3 and divide ngf {opt['ngf']} by 2 per extra scale")
     return opt
 
-# %% ../nbs/25_official.ipynb #699f9b42
+# %% ../nbs/25_official.ipynb #b1a896bf
 def batch_statistics(model:nn.Module):
     "Every BatchNorm of `model` normalises by the batch's own statistics, in eval mode too (official test)."
     for m in model.modules():
@@ -40,25 +40,25 @@ def batch_statistics(model:nn.Module):
             m.running_mean = m.running_var = m.num_batches_tracked = None
     return model
 
-# %% ../nbs/25_official.ipynb #082bf1e5
+# %% ../nbs/25_official.ipynb #d318744e
 def official_sequential(opt:dict): # from `official_options`
     "v2v's `SequentialGenerator` with the official generator's shape and test-time norms (random weights)."
     S = opt['n_scales_spatial']
     G = SequentialGenerator((opt['label_nc'] or opt['input_nc']) + opt['use_instance'], opt['n_frames_G'],
                             opt['ngf'] // 2 ** (S - 1), opt['n_downsample_G'], opt['n_blocks'], opt['norm'],
-                            use_flow=not opt['no_flow'], flow_mult=20. * 2 ** (S - 1), n_scales=S,
-                            n_blocks_local=opt['n_blocks_local'],
-                            fg_classes=opt['fg_labels'] if opt['fg'] else None)
+                            use_flow=not opt['no_flow'], n_scales=S, n_blocks_local=opt['n_blocks_local'],
+                            fg_classes=opt['fg_labels'] if opt['fg'] else None, flow_per_scale=True,
+                            scale_history=True)
     return batch_statistics(G)
 
-# %% ../nbs/25_official.ipynb #d8b312d8
+# %% ../nbs/25_official.ipynb #2c4536a3
 def _block(v, o, conv, norm): # a v2v ConvBlock <- an official conv and its norm, by position
     return [(f'{v}.0', f'{o}.{conv}'), (f'{v}.1', f'{o}.{norm}')]
 
 def _res(v, o): # a v2v ResBlock <- an official ResnetBlock
     return _block(f'{v}.body.0', f'{o}.conv_block', 1, 2) + _block(f'{v}.body.1', f'{o}.conv_block', 5, 6)
 
-# %% ../nbs/25_official.ipynb #47974527
+# %% ../nbs/25_official.ipynb #7bb4e34d
 def _down(v, o, n_down, n_res): # 7x7 conv, strided convs, residual blocks (`model_down_seg`)
     pairs = _block(f'{v}.0', o, 1, 2)
     pairs += [p for i in range(n_down) for p in _block(f'{v}.{1 + i}', o, 4 + 3 * i, 5 + 3 * i)]
@@ -70,7 +70,7 @@ def _up(v, o_res, o_up, n_up, n_res, res0=0, up0=0): # residual blocks, then tra
     ups = range(n_up)
     return pairs + [p for i in ups for p in _block(f'{v}.{n_res + i}', o_up, up0 + 3 * i, up0 + 3 * i + 1)]
 
-# %% ../nbs/25_official.ipynb #fa69246d
+# %% ../nbs/25_official.ipynb #17c0a2f5
 _BRANCH = dict(image='img', flow='flow')
 
 def _scale_keys(s:int, opt:dict): # scale s (0 coarsest) of the background and the foreground networks
@@ -86,7 +86,7 @@ def _scale_keys(s:int, opt:dict): # scale s (0 coarsest) of the background and t
                   _up(f'{v}.dec.{b}', f'{o}.model_up_{br}', f'{o}.model_up_{br}', 1, nbl, up0=nbl))
     return pairs + (_fg_keys(s, opt) if opt['fg'] else [])
 
-# %% ../nbs/25_official.ipynb #80de7204
+# %% ../nbs/25_official.ipynb #f39acea1
 def _fg_keys(s:int, opt:dict): # the foreground prior's `indv_*` networks at scale s
     nd, nb, nbl = opt['n_downsample_G'], opt['n_blocks'], opt['n_blocks_local']
     o, v = f'G{s}', f'fg_body.scales.{s}'
@@ -97,16 +97,24 @@ def _fg_keys(s:int, opt:dict): # the foreground prior's `indv_*` networks at sca
     pairs += [p for j in range(nb - nb // 2) for p in _res(f'{v}.enc.0.{1 + nd + j}', f'{o}.indv_res.{j}')]
     return pairs + _up(f'{v}.dec.image', f'{o}.indv_res', f'{o}.indv_up', nd, nb // 2, res0=nb - nb // 2)
 
-# %% ../nbs/25_official.ipynb #dd499da2
-def sequential_keys(opt:dict): # from `official_options`
-    "(v2v layer, official layer) pairs; official names carry the scale network's prefix, 'G0.' ... 'G{S-1}.'."
-    S, o = opt['n_scales_spatial'], f"G{opt['n_scales_spatial'] - 1}"
-    pairs = [p for s in range(S) for p in _scale_keys(s, opt)] + [('to_image.0', f'{o}.model_final_img.1')]
-    if opt['fg']: pairs.append(('to_fg.0', f'{o}.indv_final.1'))
-    if not opt['no_flow']: pairs.append(('to_motion', (f'{o}.model_final_flow.1', f'{o}.model_final_w.1')))
+# %% ../nbs/25_official.ipynb #274284fc
+def _head_keys(k:int, opt:dict): # the heads of the scale k halvings below the finest (`heads`)
+    o = f"G{opt['n_scales_spatial'] - 1 - k}"
+    v = (lambda n: {'image': 'to_image', 'motion': 'to_motion', 'fg': 'to_fg'}[n]) if k == 0 else (
+         lambda n: f'coarse_heads.{k - 1}.{n}')
+    pairs = [(f"{v('image')}.0", f'{o}.model_final_img.1')]
+    if opt['fg']: pairs.append((f"{v('fg')}.0", f'{o}.indv_final.1'))
+    if not opt['no_flow']: pairs.append((v('motion'), (f'{o}.model_final_flow.1', f'{o}.model_final_w.1')))
     return pairs
 
-# %% ../nbs/25_official.ipynb #d4a0b389
+# %% ../nbs/25_official.ipynb #917bcc12
+def sequential_keys(opt:dict): # from `official_options`
+    "(v2v layer, official layer) pairs; official names carry the scale network's prefix, 'G0.' ... 'G{S-1}.'."
+    S = opt['n_scales_spatial']
+    body = [p for s in range(S) for p in _scale_keys(s, opt)]
+    return body + [p for k in range(S) for p in _head_keys(k, opt)]
+
+# %% ../nbs/25_official.ipynb #58b68c26
 def _copy(own:dict, official:dict, v:str, o): # the tensors of v2v layer v from official layer(s) o
     out, used = {}, set()
     for leaf in ('weight', 'bias'):
@@ -121,7 +129,7 @@ def _copy(own:dict, official:dict, v:str, o): # the tensors of v2v layer v from 
                              f"{tuple(own[key].shape)}: were these the options it was trained with?")
     return out, used
 
-# %% ../nbs/25_official.ipynb #1646d52f
+# %% ../nbs/25_official.ipynb #a235819d
 def convert(model:nn.Module, official:dict, pairs:list): # a state dict; `sequential_keys` or `frame_keys`
     "Load `official` into `model` by `pairs`; KeyError if a v2v tensor gets nothing. Returns unused names."
     own, new, used = model.state_dict(), {}, set()
@@ -135,7 +143,7 @@ def convert(model:nn.Module, official:dict, pairs:list): # a state dict; `sequen
     stats = ('running_mean', 'running_var', 'num_batches_tracked')
     return sorted(k for k in set(official) - used if not k.endswith(stats))
 
-# %% ../nbs/25_official.ipynb #7cbe9890
+# %% ../nbs/25_official.ipynb #f6f832f4
 def frame_keys(netG:str, n_downsample:int, n_blocks:int, # 'global' or 'local', as the official define_G
                n_local_enhancers:int=1, n_blocks_local:int=3):
     "(v2v layer, official layer) pairs for pix2pixHD's generator, as `FrameGenerator`."
@@ -148,7 +156,7 @@ def frame_keys(netG:str, n_downsample:int, n_blocks:int, # 'global' or 'local', 
         pairs += _up(f'body.scales.{k}.dec.image', f'model{k}_2', f'model{k}_2', 1, nbl, up0=nbl)
     return pairs + [('to_image.0', f'model{L}_2.{nbl + 4}' if L else f'model.{4 + 6 * nd + nb + 1}')]
 
-# %% ../nbs/25_official.ipynb #5833dd68
+# %% ../nbs/25_official.ipynb #75de114b
 def official_frame(input_nc:int, netG:str='global', ngf:int=64, n_downsample:int=3, n_blocks:int=9,
                    norm:str='instance', n_local_enhancers:int=1,
                    n_blocks_local:int=3): # as the official define_G
@@ -159,7 +167,7 @@ def official_frame(input_nc:int, netG:str='global', ngf:int=64, n_downsample:int
     G = FrameGenerator(input_nc, ngf, n_downsample, n_blocks, norm, L + 1, n_blocks_local)
     return batch_statistics(G)
 
-# %% ../nbs/25_official.ipynb #381f6ee0
+# %% ../nbs/25_official.ipynb #a4db763e
 class FirstChannels(nn.Module):
     "A per-frame generator that reads only the first `n` input channels: the official single G sees no edges."
     n_frames_G = 1
@@ -168,7 +176,7 @@ class FirstChannels(nn.Module):
         self.G, self.n = G, n
     def forward(self, labels, prev_images=None): return self.G(labels.narrow(-3, 0, self.n))
 
-# %% ../nbs/25_official.ipynb #afc86cfa
+# %% ../nbs/25_official.ipynb #cf69d45d
 def _read(path:Path, what:str): # one official .pth file
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: the official {what}. Get the official checkpoints with "
@@ -176,12 +184,12 @@ def _read(path:Path, what:str): # one official .pth file
                                 "https://github.com/NVIDIA/vid2vid; they land in its checkpoints/ folder")
     return torch.load(path, map_location='cpu', weights_only=True)
 
-# %% ../nbs/25_official.ipynb #efd04bf9
+# %% ../nbs/25_official.ipynb #c2a03625
 OFFICIAL_SINGLE = {512: dict(netG='global', ngf=64, n_downsample=3),   # Cityscapes' single G, by --loadSize
                    1024: dict(netG='global', ngf=64, n_downsample=4),
                    2048: dict(netG='local', ngf=32, n_downsample=4)}
 
-# %% ../nbs/25_official.ipynb #081e59fe
+# %% ../nbs/25_official.ipynb #553d702b
 def _single(path:Path, opt:dict, kw:dict): # the single-image G, as `load_single_G` builds it
     kw = dict(dict(norm='instance', n_blocks=opt['n_blocks'], n_blocks_local=opt['n_blocks_local']), **kw)
     G = official_frame(opt['label_nc'] or opt['input_nc'], **kw)
@@ -191,7 +199,7 @@ def _single(path:Path, opt:dict, kw:dict): # the single-image G, as `load_single
     if left: raise ValueError(f"{path}: weights single_options leave unused, e.g. {left[:3]}")
     return FirstChannels(G, G.input_nc) if opt['use_instance'] else G
 
-# %% ../nbs/25_official.ipynb #56f3e19b
+# %% ../nbs/25_official.ipynb #ff4f63f5
 def load_official(folder, # the run's folder, e.g. checkpoints/label2city_2048
                   which_epoch:str='latest', # the official --which_epoch
                   single=None, # the single-image G's .pth (--use_single_G), or None
@@ -204,8 +212,7 @@ def load_official(folder, # the run's folder, e.g. checkpoints/label2city_2048
     read = lambda s: _read(files[s], f'generator, scale {s} of {S}')
     sd = {f'G{s}.{k}': v for s in range(S) for k, v in read(s).items()}
     G = official_sequential(opt)
-    coarse_head = lambda k: 'final' in k and not k.startswith(f'G{S - 1}.')
-    left = [k for k in convert(G, sd, sequential_keys(opt)) if not coarse_head(k)]
+    left = convert(G, sd, sequential_keys(opt))
     if left: raise ValueError(f"{folder}: weights these options leave unused, e.g. {left[:3]}: fg? no_flow?")
     if single and not single_options:
         raise ValueError("single needs single_options, its shape: OFFICIAL_SINGLE[2048] for label2city_2048")
