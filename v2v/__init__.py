@@ -19,7 +19,8 @@ PUBLIC = dict(data=('SyntheticScenes', 'VideoFolder', 'read_video', 'HELD_OUT_SE
               config=('TrainConfig',),
               checkpoint=('load_generator', 'export_generator', 'pretrained_path'),
               train=('Trainer',),
-              viewer=('scrub', 'explain_step', 'save_video'))
+              viewer=('scrub', 'explain_step', 'save_video'),
+              official=('load_official',))
 
 # %% ../nbs/index.ipynb #51c4f02b
 __all__ = [n for names in PUBLIC.values() for n in names]
