@@ -125,11 +125,20 @@ def v2v_train(argv:list=None): # command-line words; default: sys.argv[1:]
                                   "or choose another --out")
         tr = Trainer(cfg, resume=a.resume)
         say = print if tr.rank == 0 else (lambda *_, **__: None)
-        end = min(a.steps or cfg.total_steps(), cfg.total_steps())
+        n, last = len(tr.ds), cfg.total_steps(len(tr.ds))   # the schedule on this data
+        if a.steps and a.steps > last:      # never on at learning rate 0: the same schedule, longer
+            k = -(-a.steps // last)
+            tr.cfg = cfg = cfg.stretched(k)
+            say(f"note: --steps {a.steps} is past the schedule's end on this data ({last} steps); stretched "
+                f"it {k}x: epochs {cfg.epochs}, decay_epochs {cfg.decay_epochs}, "
+                f"t_double_every {cfg.t_double_every}")
+            last = cfg.total_steps(n)
+        end = min(a.steps or last, last)
         if had and not a.resume: say(f"note: starting over (--overwrite); {ck} will be replaced")
         say(f"v2v_train: {cfg.model}, {cfg.input} input, {cfg.height}x{cfg.width}, steps {tr.step} -> {end} "
-            f"(the schedule has {cfg.total_steps()}), {tr.device}, "
-            f"{tr.world} process{'es' if tr.world > 1 else ''}", flush=True)
+            f"(the schedule has {last}: {cfg.epochs + cfg.decay_epochs} epochs of {cfg.steps_per_epoch(n)} "
+            f"on {n} clip{'s' * (n != 1)}), {tr.device}, {tr.world} process{'es' if tr.world > 1 else ''}",
+            flush=True)
         if tr.step >= end: say(f"nothing to do: {ck} is at step {tr.step}")
         else:
             t0 = time.perf_counter()

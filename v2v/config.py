@@ -249,11 +249,15 @@ def updated(self:TrainConfig, **kw):
 
 # %% ../nbs/13_config.ipynb #348979ff
 @patch
-def steps_per_epoch(self:TrainConfig): return max(1, self.n_videos // self.batch_size)
+def steps_per_epoch(self:TrainConfig, n_items:int=None): # training clips; default: n_videos (synthetic)
+    "Batches per epoch: every clip once (at least one batch)."
+    return max(1, (self.n_videos if n_items is None else n_items) // self.batch_size)
 
 # %% ../nbs/13_config.ipynb #885f5b76
 @patch
-def total_steps(self:TrainConfig): return (self.epochs + self.decay_epochs) * self.steps_per_epoch()
+def total_steps(self:TrainConfig, n_items:int=None): # training clips; default: n_videos (synthetic)
+    "The schedule's length in steps, on a data set of `n_items` clips."
+    return (self.epochs + self.decay_epochs) * self.steps_per_epoch(n_items)
 
 # %% ../nbs/13_config.ipynb #47ff5eb2
 @patch
@@ -281,6 +285,13 @@ def coarse_fixed(self:TrainConfig, epoch:int):
     "Whether only the finest scale trains in this epoch (just after a scale was added)."
     s = self.scales_at(epoch)
     return bool(self.scale_every) and s > 1 and epoch - (s - 1) * self.scale_every < self.fix_coarse_epochs
+
+# %% ../nbs/13_config.ipynb #6ab2c3b7
+@patch
+def stretched(self:TrainConfig, k:int): # how many times longer
+    "The same schedule k times as long: the epochs of the learning rate and of both curricula, times k."
+    keys = ('epochs', 'decay_epochs', 't_double_every', 'scale_every', 'fix_coarse_epochs')
+    return self.updated(**{n: getattr(self, n) * k for n in keys})
 
 # %% ../nbs/13_config.ipynb #9e485af9
 def make_dataset(cfg:TrainConfig):

@@ -46,7 +46,7 @@ def train_for(overrides:dict, out, minutes:float, steps=None, every=40, **kw):
     tr = Trainer(TrainConfig.tiny(out=str(out), ckpt_every=10 ** 9, **{**overrides, **kw}), resume=True)
     clock = Path(out) / 'minutes.json'
     spent = json.loads(clock.read_text()) if clock.exists() else 0.
-    end = min(steps or tr.cfg.total_steps(), tr.cfg.total_steps())
+    end = min(steps or tr.cfg.total_steps(len(tr.ds)), tr.cfg.total_steps(len(tr.ds)))
     while tr.step < end and spent < minutes:
         t0 = time.process_time()
         tr.fit(steps=min(tr.step + every, end), progress=False)

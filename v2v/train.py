@@ -202,10 +202,9 @@ def judged(self:Trainer, batch:dict, out:dict, # the chunk, and G's outputs on i
     cfg, n, fl = self.cfg, self.G.n_frames_G, (lambda x: x.flatten(0, 1))
     lab, real, flow, fake = batch[cfg.input], batch['image'], batch['flow'], out['image']
     with_map = lambda x: torch.cat([fl(lab[:, n - 1:]), fl(x)], 1)      # D_I sees each frame with its map
-    S = len(self.G.body.scales)   # official flow loss: / 2**(S-1) with S spatial scales (`flow_per_scale`)
     step = dict(fake=fl(fake), real=fl(real[:, n - 1:]), gt_flow=fl(flow[:, n - 1:]),
-                valid=fl(batch['valid'][:, n - 1:]), masked_mean=cfg.masked_mean,
-                flow_div=2 ** (S - 1) if cfg.flow_per_scale else 1, **self.perceptual())
+                valid=fl(batch['valid'][:, n - 1:]), masked_mean=cfg.masked_mean,   # official: / 2**(S-1)
+                flow_div=2 ** (len(self.G.body.scales) - 1) if cfg.flow_per_scale else 1, **self.perceptual())
     if 'flow' in out:
         step.update(flow=fl(out['flow']), prev_real=fl(real[:, n - 2:-1]), warped=fl(out['warped']))
     if cfg.loss_weight['fake_warp']:   # the frame before each generated one, detached (official loss_G_Warp)
@@ -266,8 +265,7 @@ def _no_grad(net, args):
 # %% ../nbs/15_training.ipynb #755cf867
 @patch
 def steps(self:Trainer, parts:dict, # from `judged`: name -> (critics, step)
-          opts:tuple=(None, None), # D's optimizer and G's; default: the main pair's
-          prefix:str=''): # '' or 'first_': the logs' names
+          opts:tuple=(None, None), prefix:str=''): # D's and G's optimizers (default: the main pair)
     "A discriminator step and a generator step in `cfg.update_order`; their losses as floats."
     D = lambda: self.d_step(parts, opts[0], prefix + 'D')
     G = lambda: self.g_step(parts, opts[1], prefix + 'G')
@@ -360,7 +358,10 @@ def fit(self:Trainer, steps:int=None, # stop at this global step; default: the e
         plot:bool=False): # a live loss plot (in a notebook)
     "Train until `steps` (or the schedule's end), with checkpoints, history and samples under cfg.out."
     from tqdm.auto import tqdm
-    cfg, end = self.cfg, min(steps or self.cfg.total_steps(), self.cfg.total_steps())
+    cfg, last = self.cfg, self.cfg.total_steps(len(self.ds))   # the schedule's end on this data
+    if steps and steps > last:   # never at learning rate 0; cfg.stretched(k): the schedule k times as long
+        warnings.warn(f"steps={steps} is past the schedule's end ({last} steps on this data): stops there")
+    end = min(steps or last, last)
     bar = tqdm(total=end, initial=self.step, desc='training', disable=not progress or self.rank,
                dynamic_ncols=True)
     t0 = time.perf_counter()
