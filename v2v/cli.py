@@ -19,7 +19,7 @@ from .io import (read_video, write_video, VIDEO_EXTS, atomic_write_text, check_o
                     frame_files)
 from .features import instance_inputs
 from .data import (HELD_OUT_SEED, SyntheticScenes, input_to_rgb, label_to_rgb, one_hot,
-                      sketch_from_frames, read_label_maps, read_frames, read_instance_map)
+                      sketch_from_frames, read_label_maps, read_frames, read_instance_map, fit_clip)
 from .io import video_pairs
 from .generator import generate, for_inference
 from .checkpoint import load_generator, load_checkpoint, pretrained_path
@@ -214,7 +214,8 @@ def _video_file(path:Path, cfg, n_frames):
 def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (sketch input: frames), or a video file
                cfg:TrainConfig, G, # the run's config and generator
                n_frames:int=None, # frames to take; default: all (synthetic: cfg.n_frames)
-               appearance:str='0'): # instance features: a feature-bank seed, or 'real' (E on the frames)
+               appearance:str='0', # instance features: a feature-bank seed, or 'real' (E on the frames)
+               native:bool=False): # keep a file's own size; default: fit it to the trained size (`fit_clip`)
     "A spec's clip, checked against G: dict(<kind>, image (or None), name[, instance], g_input (T, C, H, W))."
     p = Path(spec)
     # always the spec: a folder of that name is ./synthetic
@@ -234,6 +235,7 @@ def load_input(spec:str, # synthetic[:seed=S], a folder of label maps (sketch in
     else:
         raise FileNotFoundError(f"input {spec!r}: no such file or folder "
                                 "(expected synthetic[:seed=S], a folder of label maps, or a video file)")
+    if not native: inp = fit_clip(inp, (cfg.height, cfg.width), cfg.input)   # inp['fitted'] says how
     inp = with_instances(inp, cfg, G, appearance)
     check_input(inp['g_input'], G)
     return inp
@@ -338,6 +340,8 @@ def generate_parser():
                    help="checkpoints with instance features (feat_nc): the seed of the appearance drawn per "
                    "instance from the feature bank, or 'real' to encode the input's real frames")
     p.add_argument('--frames', metavar='DIR', help='also write the generated frames as PNGs to DIR')
+    p.add_argument('--native_size', action='store_true', help="run at the input's own size; default: crop "
+                   "it to the trained aspect ratio and resize it to the trained size")
     p.add_argument('--side_by_side', action='store_true',
                    help='write input | generated (| ground truth when known)')
     p.add_argument('--real', metavar='PATH',
@@ -363,7 +367,9 @@ def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
         check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, src],
                       a.overwrite)
         G, cfg = load_generator(a.checkpoint, check_device(pick_device(a.device)))
-        inp = load_input(a.input, cfg, G, a.n_frames, a.appearance)
+        inp = load_input(a.input, cfg, G, a.n_frames, a.appearance, a.native_size)
+        if inp.get('fitted'): print(f"note: input {inp['fitted']}, the size the model was trained at "
+                                    "(--native_size keeps its own)")
         if a.real and inp['image'] is None:
             raise ValueError(f"--real: {inp['name']} has no ground-truth frames")
         start = start_of(G, inp, a.first_frames)

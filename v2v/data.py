@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['HELD_OUT_SEED', 'RENDER_BYTES', 'one_hot', 'label_to_rgb', 'sketch_from_frames', 'SyntheticScenes', 'save_clip',
            'clear_dataset', 'write_dataset', 'read_instance_map', 'VideoFolder', 'read_label_maps', 'read_frames',
-           'downsample', 'shrink', 'input_to_rgb', 'demo_panels', 'v2v_data']
+           'downsample', 'shrink', 'fit_size', 'fit_clip', 'input_to_rgb', 'demo_panels', 'v2v_data']
 
 # %% ../nbs/04_data.ipynb #72541353
 import time
@@ -356,6 +356,32 @@ def shrink(batch:dict, times:int): # a batch of clips (B, T, C, H, W); halve H a
             else: x = downsample(x) * (0.5 if k == 'flow' else 1)
             out[k] = x.unflatten(0, v.shape[:2])
     return out
+
+# %% ../nbs/04_data.ipynb #794fa113
+def fit_size(x:torch.Tensor, # frames (T, C, H, W), or ids (T, H, W)
+             size:tuple, # (H, W) to fit to
+             mode:str='bilinear'): # 'bilinear' for frames, 'nearest' for label maps and ids
+    "`x` cropped (centred) to the aspect ratio of `size`, then resized to it: (x, what was done, or '')."
+    (h, w), (H, W) = x.shape[-2:], size
+    if (h, w) == (H, W): return x, ''
+    ch, cw = min(h, round(w * H / W)), min(w, round(h * W / H))       # the largest crop of that aspect
+    x = x[..., (h - ch) // 2:(h - ch) // 2 + ch, (w - cw) // 2:(w - cw) // 2 + cw]
+    smooth = dict(align_corners=False, antialias=True) if mode == 'bilinear' else {}
+    y = F.interpolate((x[:, None] if x.ndim == 3 else x).float(), size=(H, W), mode=mode, **smooth)
+    y = y[:, 0].to(x.dtype) if x.ndim == 3 else y.clamp(-1, 1) if mode == 'bilinear' else y
+    crop = f"cropped {h}x{w} to {ch}x{cw}, " if (ch, cw) != (h, w) else f"{h}x{w} "
+    return y, crop + f"resized to {H}x{W}"
+
+# %% ../nbs/04_data.ipynb #d3601a4a
+def fit_clip(clip:dict, # a clip: its input maps under `kind`, 'image' (or None), maybe 'instance'
+             size:tuple, kind:str): # the (H, W) to fit to; 'label', 'sketch' or 'pose'
+    "The clip at `size` (`fit_size`), the sketch redrawn from the fitted frames; clip['fitted'] says how."
+    out, what = dict(clip), ''
+    if clip.get('image') is not None: out['image'], what = fit_size(clip['image'], size)
+    if kind == 'sketch' and what: out['sketch'] = sketch_from_frames(out['image'])
+    elif kind != 'sketch': out[kind], what = fit_size(clip[kind], size, 'nearest')
+    if clip.get('instance') is not None: out['instance'] = fit_size(clip['instance'], size, 'nearest')[0]
+    return dict(out, fitted=what)
 
 # %% ../nbs/04_data.ipynb #5174fc5a
 def input_to_rgb(x:torch.Tensor, # input maps (T, C, H, W)
