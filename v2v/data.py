@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['HELD_OUT_SEED', 'RENDER_BYTES', 'one_hot', 'label_to_rgb', 'sketch_from_frames', 'SyntheticScenes', 'save_clip',
-           'clear_dataset', 'write_dataset', 'read_instance_map', 'VideoFolder', 'read_label_maps', 'read_frames',
-           'downsample', 'shrink', 'fit_size', 'fit_clip', 'input_to_rgb', 'demo_panels', 'v2v_data']
+           'clear_dataset', 'write_dataset', 'read_instance_map', 'folder_layout', 'VideoFolder', 'read_label_maps',
+           'read_frames', 'downsample', 'shrink', 'fit_size', 'fit_clip', 'input_to_rgb', 'demo_panels', 'v2v_data']
 
 # %% ../nbs/04_data.ipynb #72541353
 import time
@@ -143,6 +143,16 @@ def read_instance_map(path, hw=None): # an image of instance ids; hw: the (H, W)
         raise ValueError(f"{path}: instance map size {a.shape} differs from its frames' {tuple(hw)}")
     return a.astype(np.int64)
 
+# %% ../nbs/04_data.ipynb #2d23bb66
+def folder_layout(root, # a data folder
+                  split:str='train'): # the official layout's split: 'train' or 'test'
+    "Where a data folder keeps frames, maps, instance ids and flow: v2v's names, or the official code's."
+    root = Path(root)
+    if (root / 'images').is_dir() or not (root / f'{split}_B').is_dir():
+        return {k: root / k for k in ('images', 'labels', 'instances', 'flow')}
+    return dict(images=root / f'{split}_B', labels=root / f'{split}_A', instances=root / f'{split}_inst',
+                flow=root / f'{split}_flow')
+
 # %% ../nbs/04_data.ipynb #e01dadb6
 class VideoFolder(Dataset):
     "Windows of `n_frames` from a video folder: dict(label|sketch, image, flow, valid[, instance])."
@@ -155,18 +165,20 @@ class VideoFolder(Dataset):
                  flow:str='auto', # 'auto' (files if present, else estimate), 'estimate', or 'none' (zeros)
                  flow_method:str='dis', # for estimated flow: 'dis' or 'farneback'
                  check:bool=True, # check every file now, not mid-training (header sizes, counts, label ids)
-                 instances:bool=False): # also read instances/<video>/ (integer ids) as item['instance']
+                 instances:bool=False, # also read instances/<video>/ (integer ids) as item['instance']
+                 split:str='train'): # the official layout's split: train_A/B/inst or test_A/B/inst
         (self.root, self.n_frames, self.input, self.flow, self.flow_method,
          self.instances) = Path(root), n_frames, input, flow, flow_method, instances
+        self.dirs = folder_layout(root, split)   # images/, labels/, ... or the official train_B/, train_A/
         self.size = None if size is None else ((size, size) if isinstance(size, int) else tuple(size))
         if input not in ('label', 'sketch'):
             raise ValueError(f"input must be 'label' or 'sketch', got {input!r}")
         if flow not in ('auto', 'estimate', 'none'):
             raise ValueError(f"flow must be 'auto', 'estimate' or 'none', got {flow!r}")
-        img_root = self.root / 'images'
+        img_root = self.dirs['images']
         if not img_root.is_dir():
-            raise FileNotFoundError(f"{img_root}: missing; "
-                                    f"expected root/images/<video>/ frames or root/images/<video>.mp4")
+            raise FileNotFoundError(f"{img_root}: missing; expected root/images/<video>/ frames or "
+                                    f"root/images/<video>.mp4, or the official root/{split}_B/<video>/")
         if input == 'label':
             if n_classes is None:
                 cf = self.root / 'classes.txt'
@@ -201,7 +213,7 @@ class VideoFolder(Dataset):
                                      f"size {a.size[::-1]}")
 
     def _check_count(self, p, sub, what, n): # root/sub/<video> holds one `what` map per frame of video p
-        d = self.root / sub / (p.stem if p.is_file() else p.name)
+        d = self.dirs[sub] / (p.stem if p.is_file() else p.name)
         if not d.is_dir(): raise FileNotFoundError(f"{d}: missing {what} maps for {p}")
         files = frame_files(d)
         if len(files) != n: raise ValueError(f"{d}: {len(files)} {what} maps for {n} frames in {p}")
@@ -214,13 +226,13 @@ class VideoFolder(Dataset):
                                    disable=len(self.videos) < 20):
             sizes = {image_size(f): f for f in src} if isinstance(src, list) else {video_size(src): src}
             if len(sizes) > 1:
-                raise ValueError(f"{self.root / 'images' / name}: frames of different sizes {sorted(sizes)}")
+                raise ValueError(f"{self.dirs['images'] / name}: frames of different sizes {sorted(sizes)}")
             hw = next(iter(sizes))
             h, w = self.size or hw
             check_memory(RENDER_BYTES * self.n_frames * h * w,
                          f"a window of {self.n_frames} frames at {h}x{w}",
                          'use fewer frames or a smaller size')
-            fd = self.root / 'flow' / name
+            fd = self.dirs['flow'] / name
             if self.flow == 'auto' and fd.is_dir():
                 flows = frame_files(fd)
                 if len(flows) != n:
@@ -230,10 +242,10 @@ class VideoFolder(Dataset):
                     if image_size(f) != hw:
                         raise ValueError(f"{f}: flow size {image_size(f)} differs from the frames' {hw}")
             if self.input == 'label':
-                for f in frame_files(self.root / 'labels' / name):
+                for f in frame_files(self.dirs['labels'] / name):
                     self._check_label(f, read_image(f, 'L'), hw)
             if self.instances:
-                for f in frame_files(self.root / 'instances' / name): read_instance_map(f, hw)
+                for f in frame_files(self.dirs['instances'] / name): read_instance_map(f, hw)
         return self
 
     def _check_label(self, f, a, hw): # a label map as read from file f, and its frames' (H, W)
@@ -257,7 +269,7 @@ class VideoFolder(Dataset):
         return x
 
     def _labels(self, name, start, frames):
-        files = frame_files(self.root / 'labels' / name)[start:start + self.n_frames]
+        files = frame_files(self.dirs['labels'] / name)[start:start + self.n_frames]
         maps = []
         for f in files:
             a = read_image(f, 'L')
@@ -266,11 +278,11 @@ class VideoFolder(Dataset):
         return torch.from_numpy(np.stack(maps)).long()
 
     def _instance_maps(self, name, start, frames):
-        files = frame_files(self.root / 'instances' / name)[start:start + self.n_frames]
+        files = frame_files(self.dirs['instances'] / name)[start:start + self.n_frames]
         return torch.from_numpy(np.stack([read_instance_map(f, frames.shape[-2:]) for f in files]))
 
     def _flow(self, name, start, frames):
-        fd = self.root / 'flow' / name
+        fd = self.dirs['flow'] / name
         if self.flow == 'none':
             return (torch.zeros(len(frames), 2, *frames.shape[-2:]),
                     torch.zeros(len(frames), 1, *frames.shape[-2:]))
