@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['HELD_OUT_SEED', 'RENDER_BYTES', 'one_hot', 'label_to_rgb', 'sketch_from_frames', 'SyntheticScenes', 'save_clip',
            'clear_dataset', 'write_dataset', 'read_instance_map', 'folder_layout', 'VideoFolder', 'read_label_maps',
-           'read_frames', 'downsample', 'shrink', 'fit_size', 'fit_clip', 'input_to_rgb', 'demo_panels', 'v2v_data']
+           'read_frames', 'downsample', 'shrink', 'fit_size', 'fit_clip', 'video_sources', 'from_videos',
+           'input_to_rgb', 'demo_panels', 'data_from_video', 'v2v_data']
 
 # %% ../nbs/04_data.ipynb #72541353
 import time
@@ -100,13 +101,14 @@ def save_clip(item:dict, # a SyntheticScenes item (label input)
     root, inst = Path(root), item.get('instance')
     if inst is not None and not 0 <= inst.min() <= inst.max() < 2 ** 16:
         raise ValueError(f"instance ids must fit in 16 bits, got {inst.min()}..{inst.max()}")
-    for sub in ('images', 'labels', 'flow') + (() if inst is None else ('instances',)):
+    labels = 'label' in item   # real footage has none: sketch input, edges drawn from the frames
+    for sub in ('images', 'flow') + ('labels',) * labels + (() if inst is None else ('instances',)):
         (root / sub / name).mkdir(parents=True, exist_ok=True)
     frames, ids = frames_to_numpy(item['image']), None if inst is None else inst.numpy().astype(np.uint16)
-    cls = item['label'].argmax(1).to(torch.uint8).numpy()
+    cls = item['label'].argmax(1).to(torch.uint8).numpy() if labels else None
     for t in range(len(frames)):
         write_png(root / 'images' / name / f'{t:06d}.png', frames[t][..., ::-1].copy())
-        write_png(root / 'labels' / name / f'{t:06d}.png', cls[t])
+        if labels: write_png(root / 'labels' / name / f'{t:06d}.png', cls[t])
         write_flow_png(root / 'flow' / name / f'{t:06d}.png', item['flow'][t], item['valid'][t])
         if ids is not None: write_png(root / 'instances' / name / f'{t:06d}.png', ids[t])
 
@@ -395,6 +397,38 @@ def fit_clip(clip:dict, # a clip: its input maps under `kind`, 'image' (or None)
     if clip.get('instance') is not None: out['instance'] = fit_size(clip['instance'], size, 'nearest')[0]
     return dict(out, fitted=what)
 
+# %% ../nbs/04_data.ipynb #892ed97e
+def video_sources(src, # a video file, or a folder of them
+                  holdout:float=0.): # the fraction `from_videos` will hold out
+    "The video files `src` names, checked: at least one, each long enough for 2 frames per part."
+    src = Path(src)
+    if not src.exists(): raise FileNotFoundError(f"{src}: no such video file or folder")
+    videos = [src] if src.is_file() else sorted(p for p in src.iterdir() if p.suffix.lower() in VIDEO_EXTS)
+    if not videos or any(p.suffix.lower() not in VIDEO_EXTS for p in videos):
+        raise ValueError(f"{src}: expected a video file or a folder of them ({', '.join(VIDEO_EXTS)})")
+    if not 0 <= holdout < 1: raise ValueError(f"holdout must be in [0, 1), got {holdout}")
+    short = [f"{v} ({n})" for v in videos for n in [video_length(v)]
+             if min(n - round(n * holdout), round(n * holdout) or 2) < 2]
+    if short: raise ValueError(f"too few frames for 2 per part (training, held out): {', '.join(short)}")
+    return videos
+
+# %% ../nbs/04_data.ipynb #8ed0e6f5
+def from_videos(src, out, # a video file or a folder of them; the data set's folder
+                size:tuple, # (H, W) of its frames
+                holdout:float=0., # the last fraction of every video goes to out/heldout/, for testing
+                method:str='dis'): # the flow estimator (`estimate_flow`)
+    "Write a sketch-input data set from real videos (frames, estimated flow); returns one line per video."
+    from tqdm.auto import tqdm
+    videos, said = video_sources(src, holdout), []
+    for v in tqdm(videos, desc=f'writing {out}', leave=False):
+        frames, what = fit_size(read_video(v), size)
+        cut = len(frames) - round(len(frames) * holdout)
+        for root, part in ((Path(out), frames[:cut]), (Path(out) / 'heldout', frames[cut:])):
+            flow, valid = video_flow(part, method) if len(part) else (None, None)
+            if len(part): save_clip(dict(image=part, flow=flow, valid=valid), root, v.stem)
+        said.append(f"{v.name}: {len(frames)} frames, {what or 'at its size'}, {len(frames) - cut} held out")
+    return said
+
 # %% ../nbs/04_data.ipynb #5174fc5a
 def input_to_rgb(x:torch.Tensor, # input maps (T, C, H, W)
                  kind:str='label'): # 'label', 'sketch' or 'pose'
@@ -409,6 +443,27 @@ def demo_panels(item:dict):
     return torch.cat([item['image'], input_to_rgb(item[key], key), flow_to_rgb(item['flow']),
                       item['valid'].expand(-1, 3, -1, -1) * 2 - 1], -1)
 
+# %% ../nbs/04_data.ipynb #c1c5cdcc
+def data_from_video(out, src, # the data set's folder; a video file or a folder of them
+                    height:int, width:int=None, # default width: the first video's aspect, a multiple of 8
+                    holdout:float=0., overwrite:bool=False):
+    "`v2v_data --from_video`: everything checked, then `from_videos`, and what was done said."
+    import shutil
+    try:
+        videos = video_sources(src, holdout)
+        check_outputs({'OUT': out}, [src], overwrite=overwrite)
+        h, w = video_size(videos[0])
+        width = width or max(8, round(height * w / h / 8) * 8)
+    except (ValueError, FileExistsError, FileNotFoundError) as e:
+        raise SystemExit(f'v2v_data: error: {e}') from None
+    if overwrite and Path(out).is_dir():
+        clear_dataset(out)
+        if (Path(out) / 'heldout').is_dir(): shutil.rmtree(Path(out) / 'heldout')
+    t0 = time.perf_counter()
+    for line in from_videos(src, out, (height, width), holdout): print(line)
+    print(f"wrote {out} in {time.perf_counter() - t0:.1f} s: sketch input at {height}x{width}, flow estimated"
+          + (f"; held out: {Path(out) / 'heldout'}" if holdout else ''))
+
 # %% ../nbs/04_data.ipynb #4629fe08
 @call_parse
 def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
@@ -420,8 +475,11 @@ def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
              input:str='label', # for --demo: 'label', 'sketch' or 'pose'
              demo:bool=False, # write one clip as a side-by-side video instead
              instances:bool=False, # also write instances/ (instance ids) for `--use_instance`/`--feat_nc`
+             from_video:str=None, # a video file or a folder of them: a sketch-input set of real footage
+             holdout:float=0., # with --from_video: the last fraction of every video goes to OUT/heldout/
              overwrite:bool=False): # replace an existing data set (its clips are removed first) or demo video
-    "Write a synthetic street-scene data set (or a demo video) to `out`."
+    "Write a synthetic street-scene data set (or a demo video), or one from real videos, to `out`."
+    if from_video: return data_from_video(out, from_video, size, width, holdout, overwrite)
     try:                                                              # every check before rendering anything
         if n_videos < 1: raise ValueError(f"--n_videos must be >= 1, got {n_videos}")
         check_outputs({'OUT': out}, overwrite=overwrite)
