@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['HELD_OUT_SEED', 'RENDER_BYTES', 'one_hot', 'label_to_rgb', 'sketch_from_frames', 'SyntheticScenes', 'save_clip',
            'clear_dataset', 'write_dataset', 'read_instance_map', 'folder_layout', 'VideoFolder', 'read_label_maps',
-           'read_frames', 'downsample', 'shrink', 'fit_size', 'fit_clip', 'video_sources', 'from_videos',
-           'input_to_rgb', 'demo_panels', 'data_from_video', 'v2v_data']
+           'read_frames', 'downsample', 'shrink', 'fit_size', 'fit_clip', 'from_videos', 'input_to_rgb', 'demo_panels',
+           'data_from_video', 'v2v_data']
 
 # %% ../nbs/04_data.ipynb #72541353
-import time
+import time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +19,7 @@ from fastcore.script import call_parse
 from .checks import check_memory, frames_to_numpy
 from .io import (check_outputs, write_png, write_flow_png, read_flow_png, write_video, frame_files,
                     read_image, read_rgb_frames, read_video, video_length, video_size, image_size,
-                    IMAGE_EXTS, VIDEO_EXTS)
+                    IMAGE_EXTS, VIDEO_EXTS, video_sources)
 from .scenes import CLASSES, PALETTE, WALKER_JOINTS, WALKER_LIMBS, sample_scene, render_scene, pose_maps
 from .flow import to_gray_u8, video_flow, flow_to_rgb
 
@@ -231,6 +231,9 @@ class VideoFolder(Dataset):
                 raise ValueError(f"{self.dirs['images'] / name}: frames of different sizes {sorted(sizes)}")
             hw = next(iter(sizes))
             h, w = self.size or hw
+            if abs(h / w * hw[1] / hw[0] - 1) > 0.02:   # resizing squashes: say so, once per video
+                warnings.warn(f"{name}: {hw[0]}x{hw[1]} frames resized to {h}x{w} change their aspect ratio; "
+                              "`v2v_data --from_video` crops instead, or ask for a size of the same aspect")
             check_memory(RENDER_BYTES * self.n_frames * h * w,
                          f"a window of {self.n_frames} frames at {h}x{w}",
                          'use fewer frames or a smaller size')
@@ -396,21 +399,6 @@ def fit_clip(clip:dict, # a clip: its input maps under `kind`, 'image' (or None)
     elif kind != 'sketch': out[kind], what = fit_size(clip[kind], size, 'nearest')
     if clip.get('instance') is not None: out['instance'] = fit_size(clip['instance'], size, 'nearest')[0]
     return dict(out, fitted=what)
-
-# %% ../nbs/04_data.ipynb #892ed97e
-def video_sources(src, # a video file, or a folder of them
-                  holdout:float=0.): # the fraction `from_videos` will hold out
-    "The video files `src` names, checked: at least one, each long enough for 2 frames per part."
-    src = Path(src)
-    if not src.exists(): raise FileNotFoundError(f"{src}: no such video file or folder")
-    videos = [src] if src.is_file() else sorted(p for p in src.iterdir() if p.suffix.lower() in VIDEO_EXTS)
-    if not videos or any(p.suffix.lower() not in VIDEO_EXTS for p in videos):
-        raise ValueError(f"{src}: expected a video file or a folder of them ({', '.join(VIDEO_EXTS)})")
-    if not 0 <= holdout < 1: raise ValueError(f"holdout must be in [0, 1), got {holdout}")
-    short = [f"{v} ({n})" for v in videos for n in [video_length(v)]
-             if min(n - round(n * holdout), round(n * holdout) or 2) < 2]
-    if short: raise ValueError(f"too few frames for 2 per part (training, held out): {', '.join(short)}")
-    return videos
 
 # %% ../nbs/04_data.ipynb #8ed0e6f5
 def from_videos(src, out, # a video file or a folder of them; the data set's folder

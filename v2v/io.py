@@ -6,7 +6,7 @@
 __all__ = ['IMAGE_EXTS', 'VIDEO_EXTS', 'atomic_path', 'atomic_file', 'atomic_write_text', 'write_png', 'check_outputs',
            'clean_stale', 'prepare_run_folder', 'write_flow_png', 'read_flow_png', 'write_video', 'read_video',
            'frame_files', 'video_length', 'video_size', 'image_size', 'read_image', 'read_stack', 'read_rgb_frames',
-           'video_pairs', 'read_pair']
+           'video_sources', 'video_pairs', 'read_pair']
 
 # %% ../nbs/01_io.ipynb #io000003
 import os, re
@@ -245,6 +245,21 @@ def read_stack(files, mode=None): # mode: as `read_image`
 def read_rgb_frames(files):
     "Frames (T, 3, H, W) in [-1, 1] from image files, which must share one size."
     return torch.from_numpy(read_stack(files, 'RGB')).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+# %% ../nbs/01_io.ipynb #277e9b0c
+def video_sources(src, # a video file, or a folder of them
+                  holdout:float=0.): # the fraction `from_videos` will hold out
+    "The video files `src` names, checked: at least one, each long enough for 2 frames per part."
+    src = Path(src)
+    if not src.exists(): raise FileNotFoundError(f"{src}: no such video file or folder")
+    videos = [src] if src.is_file() else sorted(p for p in src.iterdir() if p.suffix.lower() in VIDEO_EXTS)
+    if not videos or any(p.suffix.lower() not in VIDEO_EXTS for p in videos):
+        raise ValueError(f"{src}: expected a video file or a folder of them ({', '.join(VIDEO_EXTS)})")
+    if not 0 <= holdout < 1: raise ValueError(f"holdout must be in [0, 1), got {holdout}")
+    short = [f"{v} ({n})" for v in videos for n in [video_length(v)]
+             if min(n - round(n * holdout), round(n * holdout) or 2) < 2]
+    if short: raise ValueError(f"too few frames for 2 per part (training, held out): {', '.join(short)}")
+    return videos
 
 # %% ../nbs/01_io.ipynb #24bc7587
 def video_pairs(real, fake): # two video files, or two folders of videos with matching names
