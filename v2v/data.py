@@ -469,7 +469,12 @@ def v2v_data(out:str, # output folder, or a .mp4/.gif file with --demo
     "Write a synthetic street-scene data set (or a demo video), or one from real videos, to `out`."
     if from_video: return data_from_video(out, from_video, size, width, holdout, overwrite)
     try:                                                              # every check before rendering anything
-        if n_videos < 1: raise ValueError(f"--n_videos must be >= 1, got {n_videos}")
+        counts = (('n_videos', n_videos, 1), ('n_frames', n_frames, 1), ('seed', seed, 0))
+        low = [f"--{k} must be >= {m}, got {v}" for k, v, m in counts if v < m]
+        if low: raise ValueError('; '.join(low))
+        if not demo and input != 'label':   # before --overwrite deletes anything
+            raise ValueError(f"a data set is written with label input (sketch and pose are drawn from it "
+                             f"when read), got --input {input}; --input is for --demo")
         check_outputs({'OUT': out}, overwrite=overwrite)
         ds = SyntheticScenes(n_videos, n_frames, (size, width or size), seed, input=input,
                              instances=instances)

@@ -46,9 +46,11 @@ def atomic_write_text(path, # the file to (re)place
 
 # %% ../nbs/01_io.ipynb #ecd4e464
 def write_png(path, arr):
+    "Write an image atomically, checked complete (decodable) before it replaces anything."
     import cv2
-    with atomic_file(path) as tmp:
-        if not cv2.imwrite(str(tmp), arr): raise OSError(f"could not write {path}")
+    with atomic_file(path) as tmp:   # a full disk: imwrite can report success and leave an empty file
+        if not cv2.imwrite(str(tmp), arr) or cv2.imread(str(tmp), cv2.IMREAD_UNCHANGED) is None:
+            raise OSError(f"could not write {path} completely (is the disk full?)")
 
 # %% ../nbs/01_io.ipynb #e0e0f002
 def check_outputs(outputs:dict, # flag name -> path the command would write (None: not asked for)
@@ -192,7 +194,10 @@ IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.webp')
 VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.gif')
 
 # %% ../nbs/01_io.ipynb #d9bf5fed
-def frame_files(d): return sorted(p for p in Path(d).iterdir() if p.suffix.lower() in IMAGE_EXTS)
+def frame_files(d): # a folder of frames
+    "Its image files in name order; hidden and temp files (a killed write's `.a.pid.tmp.png`) are not data."
+    keep = lambda p: p.suffix.lower() in IMAGE_EXTS and not p.name.startswith('.')
+    return sorted(p for p in Path(d).iterdir() if keep(p))
 
 # %% ../nbs/01_io.ipynb #39cad05a
 def video_length(path):
