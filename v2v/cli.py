@@ -16,7 +16,7 @@ import torch
 import torch.distributed as dist
 from .checks import frames_to_numpy, user_errors, script_parser
 from .io import (read_video, write_video, VIDEO_EXTS, atomic_write_text, check_outputs, write_png,
-                    frame_files)
+                    frame_files, read_with)
 from .features import instance_inputs
 from .data import (HELD_OUT_SEED, SyntheticScenes, input_to_rgb, label_to_rgb, one_hot,
                       sketch_from_frames, read_label_maps, read_frames, read_instance_map, fit_clip)
@@ -364,7 +364,7 @@ def v2v_generate(argv:list=None): # command-line words; default: sys.argv[1:]
         if a.n_frames is not None and a.n_frames < 1:
             raise ValueError(f"--n_frames must be >= 1, got {a.n_frames}")
         src = a.input if Path(a.input).exists() else None
-        check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, src],
+        check_outputs({'OUT': a.out, '--real': a.real, '--frames': a.frames}, [a.checkpoint, *read_with(src)],
                       a.overwrite)
         G, cfg = load_generator(a.checkpoint, check_device(pick_device(a.device)))
         inp = load_input(a.input, cfg, G, a.n_frames, a.appearance, a.native_size)
@@ -453,7 +453,7 @@ def v2v_predict(argv:list=None): # command-line words; default: sys.argv[1:]
     a = predict_parser().parse_args(argv)
     with user_errors('v2v_predict'):
         if a.n_obs < 2 or a.n_pred < 1: raise ValueError("need --n_obs >= 2 and --n_pred >= 1")
-        check_outputs({'OUT': a.out}, [a.checkpoint], a.overwrite)
+        check_outputs({'OUT': a.out}, [a.checkpoint, *read_with(a.input)], a.overwrite)
         G, cfg = load_generator(a.checkpoint)
         if cfg.input != 'label' or cfg.use_instance or cfg.feat_nc:
             raise ValueError(f"{a.checkpoint}: prediction needs a generator on plain label maps")

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'VIDEO_EXTS', 'atomic_path', 'atomic_file', 'atomic_write_text', 'write_png', 'check_outputs',
-           'clean_stale', 'prepare_run_folder', 'write_flow_png', 'read_flow_png', 'write_video', 'read_video',
-           'frame_files', 'video_length', 'video_size', 'image_size', 'read_image', 'read_stack', 'read_rgb_frames',
-           'video_sources', 'video_pairs', 'read_pair']
+           'read_with', 'clean_stale', 'prepare_run_folder', 'write_flow_png', 'read_flow_png', 'write_video',
+           'read_video', 'frame_files', 'video_length', 'video_size', 'image_size', 'read_image', 'read_stack',
+           'read_rgb_frames', 'video_sources', 'video_pairs', 'read_pair']
 
 # %% ../nbs/01_io.ipynb #io000003
 import os, re
@@ -70,6 +70,15 @@ def check_outputs(outputs:dict, # flag name -> path the command would write (Non
         if p.exists() and not overwrite and not (p.is_dir() and not any(p.iterdir())):
             raise FileExistsError(f"{flag} {p} exists: "
                                   f"pass --overwrite to replace it, or choose another path")
+
+# %% ../nbs/01_io.ipynb #9155fb63
+def read_with(path): # an input file or folder, or None
+    "Every path reading `path` reads: it, and for a folder labels/<clip> its frames, instances and classes."
+    p = Path(path) if path is not None else None
+    if p is None or not p.exists(): return []
+    root = p.parent.parent
+    return [p, root / 'images' / p.name, root / 'instances' / p.name, root / 'classes.txt'] if (
+        p.is_dir() and p.parent.name == 'labels') else [p]
 
 # %% ../nbs/01_io.ipynb #a7f11d21
 _STALE = re.compile(r'^\.(.+)\.(\d+)\.tmp(\.[^.]*)?$')
