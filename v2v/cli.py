@@ -117,7 +117,7 @@ def v2v_train(argv:list=None): # command-line words; default: sys.argv[1:]
         ck, out = Path(cfg.out) / 'checkpoint.pt', Path(cfg.out)
         data = None if cfg.data == 'synthetic' else cfg.data
         # never inside the data or onto the config file
-        check_outputs({'--out': out}, [data, a.config], overwrite=True)
+        check_outputs({'--out': out / 'config.yaml'}, [data, a.config], overwrite=True)   # the run writes it
         had = ck.exists()
         if had and not (a.resume or a.overwrite):
             raise FileExistsError(f"{ck} holds a run at its step {load_checkpoint(ck)['step']}: "
