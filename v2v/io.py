@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'VIDEO_EXTS', 'atomic_path', 'atomic_file', 'atomic_write_text', 'write_png', 'check_outputs',
-           'read_with', 'clean_stale', 'prepare_run_folder', 'write_flow_png', 'read_flow_png', 'write_video',
-           'read_video', 'frame_files', 'video_length', 'video_size', 'image_size', 'read_image', 'read_stack',
-           'read_rgb_frames', 'video_sources', 'video_pairs', 'read_pair']
+           'read_with', 'clean_stale', 'hold_run', 'prepare_run_folder', 'write_flow_png', 'read_flow_png',
+           'write_video', 'read_video', 'frame_files', 'video_length', 'video_size', 'image_size', 'read_image',
+           'read_stack', 'read_rgb_frames', 'video_sources', 'video_pairs', 'read_pair']
 
 # %% ../nbs/01_io.ipynb #io000003
 import os, re
@@ -101,6 +101,29 @@ def clean_stale(folder): # a folder that atomic writes go to (not searched below
             gone.append(f)
     return gone
 
+# %% ../nbs/01_io.ipynb #11cf7e34
+_HELD = {}   # run folder -> the open lock file that holds it, for this process's life
+
+def hold_run(folder): # a run folder this process is about to write
+    "One writer per run folder: a POSIX lock on folder/.lock; FileExistsError naming the process holding it."
+    import fcntl
+    key = Path(folder).resolve()
+    if key in _HELD: return key                     # this process holds it (a notebook's next trainer)
+    f = open(key / '.lock', 'a+')
+    try: fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.seek(0)
+        who = f.read().strip() or 'another process'
+        f.close()
+        raise FileExistsError(f"{folder} is being written by {who}: wait for it, stop it, "
+                              "or choose another out") from None
+    f.seek(0)
+    f.truncate()
+    f.write(f'process {os.getpid()}')
+    f.flush()
+    _HELD[key] = f
+    return key
+
 # %% ../nbs/01_io.ipynb #001f0374
 def prepare_run_folder(out): # the folder a run writes its checkpoints, history and samples to
     "Make `out` and check that it takes files (ValueError if not, or if it is a file); `clean_stale` it."
@@ -112,6 +135,7 @@ def prepare_run_folder(out): # the folder a run writes its checkpoints, history 
         (out / '.write-test').unlink()
     except OSError as e:
         raise ValueError(f"out {out}: the run folder cannot be written ({type(e).__name__}: {e})") from None
+    hold_run(out)                                   # before anything in it is touched
     return clean_stale(out)
 
 # %% ../nbs/01_io.ipynb #1cb68f78
