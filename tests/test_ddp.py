@@ -57,7 +57,7 @@ def test_two_processes_match_one(tmp_path):
         print(f'{m}: 2 processes vs 1, largest weight difference {err:.2g}')
         assert err <= 5 * 2e-4, f'{m}: weights differ by {err:.3g}'
     assert (sorted(p.name for p in (tmp_path / 'two').iterdir())
-            == ['.lock', 'checkpoint.pt', 'config.yaml', 'history.json', 'rank0.pt', 'rank1.pt', 'samples'])
+            == ['checkpoint.pt', 'config.yaml', 'history.json', 'rank0.pt', 'rank1.pt', 'samples'])
 
 
 def test_nan_on_one_rank_stops_all(tmp_path):

@@ -43,6 +43,9 @@ def home(tmp_path_factory):
     assert r.returncode == 0, r.stderr
     write_dataset(SyntheticScenes(1, 6, 64, seed=3), d / 'data')
     (d / 'result.json').write_text('{"mine": 1}')
+    (d / 'mine').mkdir()
+    (d / 'mine' / 'config.yaml').write_text('# my settings\nngf: 8\n')
+    (d / 'mine.json').mkdir()
     for name, text in dict(bad='ngf: [1\n', list='- 1\n', type='ngf: abc\n', typo='ngff: 3\n').items():
         (d / f'{name}.yaml').write_text(text)
     bad_sets(d / 'data', d / 'bad')
@@ -144,6 +147,17 @@ CLI_REFUSALS = [  # (command words with {d} for the user's folder, words the err
      'must hold a mapping of config fields, got list'),
     (['v2v_train', '--config', '{d}/type.yaml', '--out', '{d}/r2'], "ngf must be int, got 'abc'"),
     (['v2v_train', '--config', '{d}/typo.yaml', '--out', '{d}/r2'], "unknown TrainConfig fields ['ngff']"),
+    # issue 31: nothing validated after something is destroyed; every file read is an input
+    (['v2v_data', '{d}/data', '--input', 'sketch', '--overwrite', '--n_videos', '1', '--n_frames', '4'],
+     'a data set is written with label input'),
+    (['v2v_data', '{d}/data', '--seed', '-1', '--overwrite'], '--seed must be >= 0, got -1'),
+    (['v2v_generate', '{d}/run/checkpoint.pt', '{d}/o.mp4', '--input', '{d}/data/labels/clip0000', '--frames',
+      '{d}/data/images/clip0000', '--overwrite'], 'would write over the input'),
+    (['v2v_predict', '{d}/run/checkpoint.pt', '{d}/data/labels/clip0000/f.mp4', '--input',
+      '{d}/data/labels/clip0000'], 'would write over the input'),
+    (['v2v_train', '--config', '{d}/mine/config.yaml', '--out', '{d}/mine', '--steps', '1'],
+     'would write over the input'),
+    (['v2v_eval', '{d}/real.mp4', '{d}/fake.mp4', '--json', '{d}/mine.json'], 'is a folder'),
 ] + [(['v2v_train', *TINY, '--data', '{d}/bad/' + name, '--out', '{d}/r2'], words)
      for name, (_, words) in BAD_SETS.items()]
 

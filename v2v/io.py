@@ -108,27 +108,38 @@ def clean_stale(folder): # a folder that atomic writes go to (not searched below
             gone.append(f)
     return gone
 
+# %% ../nbs/01_io.ipynb #28c98299
+def _release(key): # a folder `hold_run` holds: remove the lock file, then let go
+    f = _HELD.pop(key, None)
+    if f is None: return
+    (key / '.lock').unlink(missing_ok=True)
+    f.close()
+
 # %% ../nbs/01_io.ipynb #11cf7e34
-_HELD = {}   # run folder -> the open lock file that holds it, for this process's life
+_HELD = {}   # run folder -> the open lock file that holds it, while this process runs
 
 def hold_run(folder): # a run folder this process is about to write
-    "One writer per run folder: a POSIX lock on folder/.lock; FileExistsError naming the process holding it."
-    import fcntl
+    "One writer per run folder: a lock on folder/.lock (gone when this process ends); else who holds it."
+    import fcntl, atexit
     key = Path(folder).resolve()
     if key in _HELD: return key                     # this process holds it (a notebook's next trainer)
-    f = open(key / '.lock', 'a+')
-    try: fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        f.seek(0)
-        who = f.read().strip() or 'another process'
+    while True:
+        f = open(key / '.lock', 'a+')
+        try: fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.seek(0)
+            who = f.read().strip() or 'another process'
+            f.close()
+            raise FileExistsError(f"{folder} is being written by {who}: wait for it, stop it, "
+                                  "or choose another out") from None
+        # the file its last holder removed while we opened it: take the new one
+        if (key / '.lock').exists() and os.stat(key / '.lock').st_ino == os.fstat(f.fileno()).st_ino: break
         f.close()
-        raise FileExistsError(f"{folder} is being written by {who}: wait for it, stop it, "
-                              "or choose another out") from None
-    f.seek(0)
-    f.truncate()
+    f.truncate(0)
     f.write(f'process {os.getpid()}')
     f.flush()
     _HELD[key] = f
+    atexit.register(_release, key)
     return key
 
 # %% ../nbs/01_io.ipynb #001f0374
